@@ -1,0 +1,3 @@
+"""FunScribe engine: worker, protocol, transcripts."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,193 @@
+"""The FunASR pipeline: the only module that imports torch and funasr.
+
+Progress and cancel points come from wrapping the `inference` method of our own `AutoModel`
+instance: `AutoModel.inference_with_vad` calls it once for VAD, once per speech segment for
+ASR and speaker embeddings, and once for punctuation. The wrapper counts those calls and
+checks for cancel between them, and otherwise passes every argument through untouched, so the
+output is `AutoModel.generate`'s own, by construction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from funasr import AutoModel
+
+from engine.model_set import ModelSet
+from engine.protocol import JobOptions, Stage
+
+SAMPLE_RATE = 16_000
+
+
+class JobCancelled(Exception):
+    """Raised at a segment boundary when the running job was cancelled."""
+
+
+@dataclass
+class JobHooks:
+    """How the pipeline talks back to the worker while a job runs."""
+
+    progress: Callable[[Stage, int, int, int, int], None]
+    segment: Callable[[int, int, str], None]
+    cancelled: Callable[[], bool]
+
+
+class Backend:
+    """One loaded model set; runs one job at a time on the calling thread."""
+
+    def __init__(self, models: ModelSet, threads: int, device: str = "cpu") -> None:
+        started = time.perf_counter()
+        self.models = models
+        self.device = device
+        self.threads = threads
+        torch.set_num_threads(threads)
+        self._model = AutoModel(**self.automodel_kwargs(models, threads, device))
+        self._original_inference = self._model.inference
+        self.load_seconds = time.perf_counter() - started
+
+    @staticmethod
+    def automodel_kwargs(models: ModelSet, threads: int, device: str) -> dict[str, Any]:
+        """The AutoModel arguments for `models`; tests build their reference model with these."""
+        kwargs: dict[str, Any] = {
+            "model": models.asr,
+            "disable_update": True,
+            "disable_pbar": True,
+            "disable_log": True,
+            "device": device,
+            # funasr's default of 4 threads oversubscribes small machines.
+            "ncpu": threads,
+        }
+        for role in ("vad", "punc", "spk"):
+            location = getattr(models, role)
+            if location is not None:
+                kwargs[f"{role}_model"] = location
+                kwargs[f"{role}_kwargs"] = {"ncpu": threads, "device": device}
+        return kwargs
+
+    @staticmethod
+    def generate_kwargs(options: JobOptions) -> dict[str, Any]:
+        """The per-call `generate` arguments for `options`."""
+        kwargs: dict[str, Any] = {"return_raw_text": True, "sentence_timestamp": True}
+        if options.speakers is not None:
+            kwargs["preset_spk_num"] = options.speakers
+        if options.hotwords.strip():
+            kwargs["hotword"] = options.hotwords.strip()
+        return kwargs
+
+    def transcribe(
+        self, audio: np.ndarray, options: JobOptions, hooks: JobHooks
+    ) -> list[dict[str, Any]]:
+        """`AutoModel.generate` on `audio`, reporting progress and honouring cancel."""
+        counter = _SegmentCounter(audio.size * 1000 // SAMPLE_RATE, hooks)
+        model = self._model
+        with self._diarization(options.diarize), self._instrumented(counter):
+            result = model.generate(input=audio, **self.generate_kwargs(options))
+        counter.finish()
+        return list(result)
+
+
+    @contextmanager
+    def _diarization(self, enabled: bool) -> Iterator[None]:
+        # Without this, FunASR still computes speaker embeddings and only skips clustering.
+        spk_model = self._model.spk_model
+        if not enabled:
+            self._model.spk_model = None
+        try:
+            yield
+        finally:
+            self._model.spk_model = spk_model
+
+    @contextmanager
+    def _instrumented(self, counter: _SegmentCounter) -> Iterator[None]:
+        model = self._model
+        original = self._original_inference
+
+        def inference(input: Any, *args: Any, **kwargs: Any) -> Any:
+            role = counter.role_of(kwargs.get("model"), model)
+            counter.before(role, input)
+            output = original(input, *args, **kwargs)
+            counter.after(role, input, output)
+            return output
+
+        model.inference = inference
+        try:
+            yield
+        finally:
+            model.inference = original
+
+
+class _SegmentCounter:
+    """Turns the sequence of sub-model calls into progress, segment events and cancel points."""
+
+    def __init__(self, audio_ms: int, hooks: JobHooks) -> None:
+        self.audio_ms = audio_ms
+        self.hooks = hooks
+        self.pending: list[tuple[int, int]] = []  # VAD segments in the order ASR sees them
+        self.total = 0
+        self.done = 0
+        self.speech_ms_total = 0
+        self.speech_ms_done = 0
+        self.punctuated = False
+
+    @staticmethod
+    def role_of(sub_model: Any, model: Any) -> str:
+        for role, candidate in (
+            ("vad", model.vad_model),
+            ("punc", model.punc_model),
+            ("spk", model.spk_model),
+        ):
+            if candidate is not None and sub_model is candidate:
+                return role
+        return "asr"
+
+    def before(self, role: str, input: Any) -> None:
+        if self.hooks.cancelled():
+            raise JobCancelled
+        if role == "vad":
+            self.hooks.progress(Stage.VAD, 0, 1, 0, self.audio_ms)
+        elif role == "asr" and self.total == 0:
+            # No VAD model: the whole file is one segment.
+            self.pending, self.total, self.speech_ms_total = [(0, self.audio_ms)], 1, self.audio_ms
+        elif role == "punc":
+            self.hooks.progress(Stage.PUNC, 0, 1, self.speech_ms_done, self.speech_ms_total)
+
+    def after(self, role: str, input: Any, output: Any) -> None:
+        if role == "vad":
+            segments = [(int(seg[0]), int(seg[1])) for seg in output[0]["value"]] if output else []
+            # inference_with_vad feeds segments to ASR shortest first (a stable sort).
+            self.pending = sorted(segments, key=lambda seg: seg[1] - seg[0])
+            self.total = len(self.pending)
+            self.speech_ms_total = sum(end - start for start, end in self.pending)
+            self.hooks.progress(Stage.VAD, 1, 1, self.audio_ms, self.audio_ms)
+            self.hooks.progress(Stage.ASR, 0, self.total, 0, self.speech_ms_total)
+        elif role == "asr":
+            for item in output:
+                start, end = self.pending[self.done] if self.done < self.total else (0, 0)
+                self.done += 1
+                self.speech_ms_done += end - start
+                text = str(item.get("text", "")).strip()
+                if text:
+                    self.hooks.segment(start, end, text)
+            self.hooks.progress(
+                Stage.ASR, self.done, self.total, self.speech_ms_done, self.speech_ms_total
+            )
+        elif role == "punc":
+            self.punctuated = True
+            self.hooks.progress(Stage.PUNC, 1, 1, self.speech_ms_done, self.speech_ms_total)
+            self.hooks.progress(Stage.SPEAKERS, 0, 1, self.speech_ms_done, self.speech_ms_total)
+
+    def finish(self) -> None:
+        self.hooks.progress(Stage.SPEAKERS, 1, 1, self.speech_ms_total, self.speech_ms_total)
+
+
+def device_name(device: str) -> str:
+    """A readable name for `hello`."""
+    if device.startswith("cuda") and torch.cuda.is_available():
+        return f"{device} ({torch.cuda.get_device_name(0)})"
+    return device
