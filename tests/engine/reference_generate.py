@@ -1,0 +1,45 @@
+"""Reference run for fidelity tests: plain `AutoModel.generate` on the decoded array.
+
+Run as a script (a separate process keeps torch out of the test runner):
+    python reference_generate.py MODELS_DIR AUDIO SPEAKERS OUT_JSON
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from engine.audio import decode_audio
+from engine.model_set import ModelSet
+from engine.protocol import JobOptions
+
+
+def main(models_dir: str, audio_path: str, speakers: str, out_path: str) -> None:
+    import torch
+    from funasr import AutoModel
+
+    from engine.backend import Backend
+    from engine.result_shape import sentences_from_funasr
+
+    torch.set_num_threads(1)
+    options = JobOptions(speakers=int(speakers) if speakers != "auto" else None)
+    kwargs = Backend.automodel_kwargs(ModelSet.from_dir(models_dir), threads=1, device="cpu")
+    model = AutoModel(**kwargs)
+    raw = model.generate(input=decode_audio(audio_path), **Backend.generate_kwargs(options))
+    with open(out_path, "w", encoding="utf-8") as out:
+        json.dump({"raw": _plain(raw), "sentences": sentences_from_funasr(raw)}, out)
+
+
+def _plain(value: object) -> object:
+    """JSON-able copy of FunASR's output (tensors and arrays become lists)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "tolist"):
+        return value.tolist()  # type: ignore[no-any-return,union-attr]
+    return value
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])

@@ -1,0 +1,111 @@
+"""The protocol: every message round-trips, bad lines are skipped and reported, docs match."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from engine import protocol
+from engine.protocol import (
+    Cancel,
+    Error,
+    ErrorCode,
+    Hello,
+    JobOptions,
+    LineReader,
+    Progress,
+    ProtocolError,
+    Result,
+    Segment,
+    Shutdown,
+    Stage,
+    Transcribe,
+    decode,
+    encode,
+)
+
+EXAMPLES = [
+    Transcribe(job="a", path="/x/电话.wav", options=JobOptions(speakers=3, hotwords="魔搭")),
+    Transcribe(job="b", path="/x.mp3"),
+    Cancel(job="a"),
+    Shutdown(),
+    Hello("0.1.0", 12, "cpu", 2, {"asr": "/m/asr", "vad": None, "punc": None, "spk": None}, 1.5),
+    Progress(job="a", stage=Stage.ASR, done=2, total=9, audio_ms_done=100, audio_ms_total=900),
+    Segment(job="a", start=10, end=990, text="你好 world"),
+    Result(job="a", transcript={"version": 1, "sentences": []}, stats={"audio_seconds": 1.0}),
+    Error(job=None, code=ErrorCode.MODEL_LOAD_FAILED, message="no model", detail="tb"),
+]
+
+
+@pytest.mark.parametrize("message", EXAMPLES, ids=lambda m: m.type)
+def test_every_message_survives_encode_and_decode(message: protocol.Message) -> None:
+    line = encode(message)
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    assert decode(line) == message
+
+
+def test_every_message_type_has_an_example() -> None:
+    assert {m.type for m in EXAMPLES} == {c.type for c in protocol.COMMANDS + protocol.EVENTS}
+
+
+def test_error_codes_are_distinct_and_all_documented() -> None:
+    values = [code.value for code in ErrorCode]
+    assert len(values) == len(set(values))
+    assert set(protocol.ERROR_DESCRIPTIONS) == set(ErrorCode)
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        (b"not json at all", "not JSON"),
+        (b'["a list"]', "not a JSON object"),
+        (b'{"v": 2, "type": "cancel", "job": "a"}', "protocol version 2"),
+        (b'{"type": "cancel", "job": "a"}', "protocol version None"),
+        (b'{"v": 1, "type": "dance"}', "unknown message type"),
+        (b'{"v": 1, "type": "cancel"}', "missing field 'job'"),
+        (b'{"v": 1, "type": "cancel", "job": 7}', "cancel.job"),
+        (b'{"v": 1, "type": "progress", "job": "a", "stage": "x", "done": 1, "total": 1}', "stage"),
+        (b'{"v":1,"type":"transcribe","job":"a","path":"p","options":{"speakers":0}}', "speakers"),
+        (b'{"v":1,"type":"transcribe","job":"a","path":"p","options":{"colour":1}}', "options"),
+        (b"\xff\xfe", "not UTF-8"),
+    ],
+)
+def test_invalid_lines_raise_a_protocol_error_naming_the_problem(line: bytes, why: str) -> None:
+    with pytest.raises(ProtocolError, match=why):
+        decode(line)
+
+
+def test_reader_skips_and_reports_a_garbage_line_and_keeps_reading() -> None:
+    bad: list[tuple[bytes, str]] = []
+    reader = LineReader(lambda line, why: bad.append((line, why)))
+    stream = encode(Cancel(job="a")) + b"garbage {\n" + encode(Shutdown())
+    messages = list(reader.feed(stream[:7])) + list(reader.feed(stream[7:]))
+    assert messages == [Cancel(job="a"), Shutdown()]
+    assert len(bad) == 1 and bad[0][0] == b"garbage {" and "not JSON" in bad[0][1]
+
+
+def test_reader_keeps_a_partial_line_until_it_is_complete() -> None:
+    reader = LineReader()
+    line = encode(Segment(job="a", start=0, end=1, text="漢字"))
+    assert list(reader.feed(line[:-5])) == []
+    assert reader.pending == line[:-5]
+    assert list(reader.feed(line[-5:])) == [Segment(job="a", start=0, end=1, text="漢字")]
+
+
+def test_job_options_default_to_automatic_speakers_and_no_hotwords() -> None:
+    options = decode(b'{"v":1,"type":"transcribe","job":"a","path":"p","options":{}}')
+    assert isinstance(options, Transcribe)
+    assert dataclasses.asdict(options.options) == {
+        "speakers": None,
+        "hotwords": "",
+        "diarize": True,
+    }
+
+
+def test_docs_protocol_md_is_generated_from_the_code() -> None:
+    docs = Path(__file__).parents[2] / "docs" / "protocol.md"
+    assert docs.read_text(encoding="utf-8") == protocol.markdown(), (
+        "docs/protocol.md is stale: run `python -m engine.protocol --markdown > docs/protocol.md`"
+    )
