@@ -92,11 +92,11 @@ def test_transcript_equals_automodel_generate_on_the_same_array(
     worker: WorkerProcess, model_dir: Path, conversation_wav: Path, tmp_path: Path
 ) -> None:
     reference_json = tmp_path / "reference.json"
-    script = Path(__file__).with_name("reference_generate.py")
     subprocess.run(
         [
             sys.executable,
-            str(script),
+            "-m",
+            "tests.engine.reference_generate",
             str(model_dir),
             str(conversation_wav),
             "2",
