@@ -1,0 +1,1 @@
+"""Test support: random-weight FunASR models built locally, so tests never download."""
