@@ -154,15 +154,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load_backend(args: argparse.Namespace, threads: int) -> Backend:
-    from engine.backend import Backend
     from engine.model_set import ModelSet
+    from engine.models.verify import check_model_set, models_from_dir
 
     if args.models:
-        models = ModelSet.from_dir(args.models)
+        models = models_from_dir(args.models)
     elif args.asr:
         models = ModelSet(asr=args.asr, vad=args.vad, punc=args.punc, spk=args.spk)
     else:
         raise ValueError("no model set given (use --models DIR or --asr ...)")
+    # Fail in milliseconds, naming the model, before torch and funasr are even imported.
+    check_model_set(models)
+    from engine.backend import Backend
+
     return Backend(models, threads=threads, device=args.device)
 
 

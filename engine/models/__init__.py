@@ -1,0 +1,1 @@
+"""Model presets, the local model cache, verification and the download child process."""
