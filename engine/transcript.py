@@ -1,0 +1,263 @@
+"""The transcript model: sentences, tokens and speakers, their edits, and the JSON file format.
+
+The JSON shape is published in ``docs/transcript.schema.json``; times are integer milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from engine.atomic import write_text_atomic
+
+FORMAT_VERSION = 1
+PALETTE_SIZE = 8  # colour slots; the colours themselves belong to the GUI
+
+
+class TranscriptVersionError(ValueError):
+    """A transcript file written by a newer FunScribe, with a format this one cannot read."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """One recognised token (a CJK character or a word piece) and when it was spoken."""
+
+    text: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: its time span, text, speaker index (or None) and tokens (may be empty)."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+    speaker: int | None = None
+    tokens: tuple[Token, ...] = ()
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker: stable 0-based index, display name (None: "Speaker N"), colour slot."""
+
+    index: int
+    name: str | None = None
+    color_slot: int = 0
+
+    @property
+    def display_name(self) -> str:
+        """The name shown in exports: the given name or "Speaker N" (N = index + 1)."""
+        return self.name or f"Speaker {self.index + 1}"
+
+
+@dataclass
+class Transcript:
+    """One file's transcript; the edit methods change it in place."""
+
+    source_path: str
+    duration_ms: int
+    models: dict[str, str | None] = field(default_factory=dict)
+    sentences: list[Sentence] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+
+    @property
+    def version(self) -> int:
+        """The format version this transcript is written in."""
+        return FORMAT_VERSION
+
+    # ---- construction ------------------------------------------------------------------
+
+    @classmethod
+    def from_worker_result(cls, result: dict[str, Any]) -> Transcript:
+        """Adopt the worker's result; speakers are numbered by first appearance in time."""
+        _check_version(result)
+        raw = sorted(
+            (_sentence(s, speaker_key=None) for s in result.get("sentences", [])),
+            key=lambda s: (s.start_ms, s.end_ms),
+        )
+        # FunASR's cluster ids are arbitrary; order of first appearance is reproducible.
+        numbering: dict[int, int] = {}
+        for s in raw:
+            if s.speaker is not None and s.speaker not in numbering:
+                numbering[s.speaker] = len(numbering)
+        sentences = [
+            replace(s, speaker=None if s.speaker is None else numbering[s.speaker]) for s in raw
+        ]
+        speakers = [Speaker(i, None, i % PALETTE_SIZE) for i in range(len(numbering))]
+        source = result.get("source") or {}
+        return cls(
+            source_path=str(source.get("path", "")),
+            duration_ms=_int(source.get("duration_ms", 0), "source.duration_ms"),
+            models=_models(result.get("models") or {}),
+            sentences=sentences,
+            speakers=speakers,
+        )
+
+    # ---- edits -------------------------------------------------------------------------
+
+    def speaker(self, index: int) -> Speaker:
+        """The speaker with this index; KeyError if there is none."""
+        for s in self.speakers:
+            if s.index == index:
+                return s
+        raise KeyError(f"no speaker with index {index}")
+
+    def speaker_name(self, index: int | None) -> str:
+        """The display name of a speaker index; "" for no speaker."""
+        return "" if index is None else self.speaker(index).display_name
+
+    def rename_speaker(self, index: int, name: str) -> None:
+        """Give a speaker a name; an empty name restores "Speaker N"."""
+        self.speaker(index)  # raise for an unknown index before changing anything
+        clean = " ".join(name.split()) or None  # a newline in a name would break subtitles
+        self.speakers = [replace(s, name=clean) if s.index == index else s for s in self.speakers]
+
+    def merge_speakers(self, keep: int, remove: int) -> None:
+        """Fold speaker `remove` into `keep`; `keep` keeps its number, name and colour."""
+        if keep == remove:
+            raise ValueError("cannot merge a speaker into itself")
+        self.speaker(keep)
+        self.speaker(remove)
+        self.sentences = [
+            replace(s, speaker=keep) if s.speaker == remove else s for s in self.sentences
+        ]
+        self.speakers = [s for s in self.speakers if s.index != remove]
+
+    def edit_sentence(self, i: int, text: str) -> None:
+        """Replace sentence `i`'s text; tokens stay only if its words are unchanged."""
+        old = self.sentences[i]
+        # Fixing punctuation, case or spacing keeps token timing; other edits would
+        # misalign tokens with the text, so those drop them (cues then split by length).
+        tokens = old.tokens if _letters(text) == _letters(old.text) else ()
+        self.sentences[i] = replace(old, text=text, tokens=tokens)
+
+    # ---- JSON --------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready dict, keys in a fixed order."""
+        return {
+            "version": FORMAT_VERSION,
+            "source": {"path": self.source_path, "duration_ms": self.duration_ms},
+            "models": dict(sorted(self.models.items())),
+            "speakers": [
+                {"index": s.index, "name": s.name, "color_slot": s.color_slot}
+                for s in self.speakers
+            ],
+            "sentences": [
+                {
+                    "start": s.start_ms,
+                    "end": s.end_ms,
+                    "text": s.text,
+                    "speaker": s.speaker,
+                    "tokens": [
+                        {"text": t.text, "start": t.start_ms, "end": t.end_ms} for t in s.tokens
+                    ],
+                }
+                for s in self.sentences
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Transcript:
+        """Read a dict written by `to_dict`; ValueError says what is wrong."""
+        _check_version(data)
+        try:
+            speakers = [
+                Speaker(
+                    _int(s["index"], "speaker index"),
+                    None if s["name"] is None else str(s["name"]),
+                    _int(s["color_slot"], "color_slot"),
+                )
+                for s in data["speakers"]
+            ]
+            sentences = [_sentence(s, speaker_key="speaker") for s in data["sentences"]]
+            source = data["source"]
+            transcript = cls(
+                source_path=str(source["path"]),
+                duration_ms=_int(source["duration_ms"], "source.duration_ms"),
+                models=_models(data["models"]),
+                sentences=sentences,
+                speakers=speakers,
+            )
+        except (KeyError, TypeError, AttributeError) as e:
+            raise ValueError(f"not a valid FunScribe transcript: {e!r}") from e
+        _check_speakers(transcript)
+        return transcript
+
+    def to_json(self) -> str:
+        """The transcript as JSON text: stable key order, indented, UTF-8, final newline."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Transcript:
+        """Read JSON text written by `to_json`."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"not a valid FunScribe transcript: {e}") from e
+        if not isinstance(data, dict):
+            raise ValueError("not a valid FunScribe transcript: expected a JSON object")
+        return cls.from_dict(data)
+
+    def save(self, path: str | Path) -> None:
+        """Write the JSON file atomically."""
+        write_text_atomic(path, self.to_json())
+
+    @classmethod
+    def load(cls, path: str | Path) -> Transcript:
+        """Read a JSON file written by `save`."""
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def _check_version(data: dict[str, Any]) -> None:
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"not a FunScribe transcript: bad format version {version!r}")
+    if version > FORMAT_VERSION:
+        raise TranscriptVersionError(
+            f"transcript format version {version} is newer than this FunScribe supports "
+            f"({FORMAT_VERSION}); update FunScribe to open it"
+        )
+
+
+def _check_speakers(transcript: Transcript) -> None:
+    indices = [s.index for s in transcript.speakers]
+    if len(indices) != len(set(indices)):
+        raise ValueError("not a valid FunScribe transcript: duplicate speaker index")
+    for s in transcript.sentences:
+        if s.speaker is not None and s.speaker not in indices:
+            raise ValueError(f"not a valid FunScribe transcript: unknown speaker {s.speaker}")
+
+
+def _sentence(d: dict[str, Any], speaker_key: str | None) -> Sentence:
+    start = _int(d["start"], "sentence start")
+    speaker = d.get("speaker") if speaker_key is None else d[speaker_key]
+    return Sentence(
+        start_ms=start,
+        # A sentence must not end before it starts; worker results are trusted only so far.
+        end_ms=max(start, _int(d["end"], "sentence end")),
+        text=str(d["text"]),
+        speaker=None if speaker is None else _int(speaker, "speaker"),
+        tokens=tuple(
+            Token(str(t["text"]), _int(t["start"], "token start"), _int(t["end"], "token end"))
+            for t in d.get("tokens") or []
+        ),
+    )
+
+
+def _models(d: dict[str, Any]) -> dict[str, str | None]:
+    return {str(k): None if v is None else str(v) for k, v in d.items()}
+
+
+def _int(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"not a valid FunScribe transcript: {what} must be an integer")
+    return value
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
