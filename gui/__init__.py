@@ -1,0 +1,1 @@
+"""FunScribe desktop window: PySide6 widgets over the engine's worker pool."""

@@ -1,0 +1,112 @@
+"""`main(argv)`: the QApplication on a qasync loop, translations, theme, and the window."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from gui import i18n
+from gui.engine_config import pool_config, refresh_models
+from gui.settings import APPLICATION, ORGANIZATION, Key, Settings
+from gui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from engine.pool.pool import PoolConfig
+    from gui.main_window import MainWindow
+
+SHUTDOWN_MS = 5000
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Options for the desktop app (Qt's own options are left to Qt)."""
+    parser = argparse.ArgumentParser(prog="funscribe", description="FunScribe desktop app")
+    parser.add_argument("files", nargs="*", type=Path, help="media files or folders to queue")
+    parser.add_argument("--quit-after", type=int, metavar="MS", help="close after MS ms (tests)")
+    parser.add_argument(
+        "--quit-when-idle", action="store_true", help="close once every queued file is finished"
+    )
+    parser.add_argument("--language", choices=i18n.SUPPORTED, help="UI language for this run")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), help="theme for this run")
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def create_window(
+    settings: Settings, data_folder: Path | None = None, config: PoolConfig | None = None
+) -> MainWindow:
+    """A pool, its session restored from `data_folder`, and the window over them (not started).
+
+    Imported here rather than at the top so the window module loads after the QApplication.
+    """
+    from engine.pool.pool import WorkerPool
+    from gui.main_window import MainWindow
+    from gui.session import Session
+    from gui.session_store import SessionStore, data_dir
+
+    pool = WorkerPool(config or pool_config(settings))
+    session = Session(pool, SessionStore(data_folder or data_dir()))
+    window = MainWindow(settings, session)
+    session.restore()
+    pool.setParent(window)
+    return window
+
+
+def start_workers(window: MainWindow, settings: Settings, config: PoolConfig) -> None:
+    """Start the pool; first offer to download the chosen preset if it is not on disk."""
+    from gui.models_first_run import FirstRunDialog, models_missing
+
+    if not models_missing(settings.value(Key.MODEL_PRESET), settings.models_dir()):
+        window.pool.start()
+        return
+    dialog = FirstRunDialog(parent=window)
+
+    def closed(_result: int) -> None:
+        # Downloaded or not: with no models, each job's row says why it failed.
+        refresh_models(config, settings)
+        window.pool.start()
+        dialog.deleteLater()
+
+    dialog.finished.connect(closed)
+    dialog.open()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the app until its window closes; returns the exit status."""
+    argv = list(sys.argv if argv is None else argv)
+    args = parse_args(argv[1:])
+    QApplication.setOrganizationName(ORGANIZATION)
+    QApplication.setApplicationName(APPLICATION)
+    app = QApplication.instance() or QApplication(argv)
+    settings = Settings()
+    apply_theme(app, args.theme or settings.value(Key.THEME))  # type: ignore[arg-type]
+    language = args.language or i18n.pick_language(settings.value(Key.LANGUAGE))
+    translators = i18n.install(app, language)
+    config = pool_config(settings)
+    window = create_window(settings, config=config)
+    window.show()
+    # Workers load models for seconds; start them once the window is on screen.
+    QTimer.singleShot(0, lambda: start_workers(window, settings, config))
+    if args.files:
+        QTimer.singleShot(0, lambda: window.add_paths(args.files))
+    if args.quit_when_idle:
+        window.pool.idle.connect(window.close)
+    if args.quit_after is not None:
+        QTimer.singleShot(args.quit_after, window.close)
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    window.pool.shutdown(SHUTDOWN_MS)
+    del translators
+    return 0

@@ -1,0 +1,55 @@
+"""Turn the settings into the pool's configuration and each new job's options."""
+
+from __future__ import annotations
+
+from engine.models.presets import PRESETS
+from engine.pool.pool import PoolConfig
+from engine.protocol import JobOptions
+from gui.settings import DEFAULTS, Key, Settings
+
+DEFAULT_PRESET = str(DEFAULTS[Key.MODEL_PRESET])
+
+
+def preset_args(key: str) -> list[str]:
+    """Worker arguments for a preset: its downloaded folders, else its hub ids."""
+    from engine.models.cache import default_cache_dir, preset_model_set
+
+    preset = PRESETS.get(key) or PRESETS[DEFAULT_PRESET]
+    local = preset_model_set(preset, default_cache_dir())
+    args: list[str] = []
+    for role, ref in preset.models.items():
+        where = getattr(local, role) if local is not None else ref.model_id
+        if where:
+            args += [f"--{role}", where]
+    return args
+
+
+def pool_config(settings: Settings) -> PoolConfig:
+    """The pool configuration the settings describe (0 workers/threads: the pool decides)."""
+    models_dir = settings.models_dir()
+    return PoolConfig(
+        models_dir=models_dir or None,
+        model_args=[] if models_dir else preset_args(settings.value(Key.MODEL_PRESET)),
+        workers=settings.value(Key.WORKERS) or None,
+        threads=settings.value(Key.THREADS) or None,
+        device=settings.value(Key.DEVICE) or "cpu",
+    )
+
+
+def refresh_models(config: PoolConfig, settings: Settings) -> None:
+    """Point `config` at the models the settings name now (e.g. after a first download).
+
+    The pool reads its config each time it starts a worker, so this must run before `start`.
+    """
+    fresh = pool_config(settings)
+    config.models_dir, config.model_args = fresh.models_dir, fresh.model_args
+
+
+def job_options(settings: Settings) -> JobOptions:
+    """Options for a job added now: speaker count (0 = automatic), diarization, hotwords."""
+    speakers = settings.value(Key.SPEAKERS)
+    return JobOptions(
+        speakers=speakers if speakers > 0 else None,
+        hotwords=settings.value(Key.HOTWORDS).strip(),
+        diarize=settings.value(Key.DIARIZE),
+    )

@@ -1,0 +1,577 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../gui/export_dialog.py" line="31"/>
+        <source>Export transcripts</source>
+        <translation>导出转写稿</translation>
+    </message>
+    <message>
+        <location filename="../../gui/export_dialog.py" line="44"/>
+        <source>Selected transcript</source>
+        <translation>所选转写稿</translation>
+    </message>
+    <message>
+        <location filename="../../gui/export_dialog.py" line="45"/>
+        <source>All finished transcripts</source>
+        <translation>所有已完成的转写稿</translation>
+    </message>
+    <message>
+        <location filename="../../gui/export_dialog.py" line="58"/>
+        <source>Next to each source file</source>
+        <translation>与源文件相同的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/export_dialog.py" line="59"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/export_dialog.py" line="66"/>
+        <source>Formats:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/export_dialog.py" line="67"/>
+        <source>Export:</source>
+        <translation>导出：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/export_dialog.py" line="68"/>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/export_dialog.py" line="100"/>
+        <source>Export folder</source>
+        <translation>导出文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <location filename="../../gui/models_first_run.py" line="29"/>
+        <source>Download speech models</source>
+        <translation>下载语音模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_first_run.py" line="32"/>
+        <source>FunScribe needs speech models to transcribe. Download a model set now (about 2 GB, once), or close this and choose your own model folders in Settings.</source>
+        <translation>FunScribe 需要语音模型才能转写。现在下载一套模型（约 2 GB，只需一次），或关闭此窗口并在“设置”中选择你自己的模型文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="122"/>
+        <source>Skipped %n file(s) that are not audio or video</source>
+        <translation>
+            <numerusform>已跳过 %n 个非音视频文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="126"/>
+        <source>%n file(s) already in the queue</source>
+        <translation>
+            <numerusform>%n 个文件已在队列中</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="137"/>
+        <source>Add files</source>
+        <translation>添加文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="148"/>
+        <source>Add folder</source>
+        <translation>添加文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/main_window.py" line="231"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/main_window.py" line="233"/>
+        <source>Exported %n file(s)</source>
+        <translation>
+            <numerusform>已导出 %n 个文件</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ModelsPage</name>
+    <message>
+        <location filename="../../gui/models_page.py" line="82"/>
+        <source>Models are stored in %1</source>
+        <translation>模型保存在 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="123"/>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="136"/>
+        <source>Delete the %1 models from this computer?</source>
+        <translation>从这台电脑上删除 %1 模型？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="176"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="178"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="180"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="182"/>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="227"/>
+        <source>Downloading %1%</source>
+        <translation>正在下载 %1%</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="248"/>
+        <source>Download failed</source>
+        <translation>下载失败</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="250"/>
+        <source>Present</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="251"/>
+        <source>Partly downloaded</source>
+        <translation>部分下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="252"/>
+        <source>Missing</source>
+        <translation>未下载</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="257"/>
+        <source>timestamps</source>
+        <translation>时间戳</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="258"/>
+        <source>hotwords</source>
+        <translation>热词</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="259"/>
+        <source>speakers</source>
+        <translation>说话人</translation>
+    </message>
+    <message>
+        <location filename="../../gui/models_page.py" line="264"/>
+        <source>Remove models</source>
+        <translation>删除模型</translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <location filename="../../gui/queue_model.py" line="48"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="49"/>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="50"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="51"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="52"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="53"/>
+        <source>ETA</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="54"/>
+        <source>Speakers</source>
+        <translation>说话人</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="61"/>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="62"/>
+        <source>Loading models</source>
+        <translation>正在加载模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="63"/>
+        <source>Running</source>
+        <translation>转写中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="64"/>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="65"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="66"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="75"/>
+        <source>Decoding</source>
+        <translation>解码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="76"/>
+        <source>Finding speech</source>
+        <translation>检测语音</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="77"/>
+        <source>Recognising</source>
+        <translation>识别</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="78"/>
+        <source>Punctuation</source>
+        <translation>标点</translation>
+    </message>
+    <message>
+        <location filename="../../gui/queue_model.py" line="79"/>
+        <source>Identifying speakers</source>
+        <translation>区分说话人</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="36"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="42"/>
+        <source>Local folders (asr, vad, punc, spk)</source>
+        <translation>本地文件夹（asr、vad、punc、spk）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="48"/>
+        <source>Folder holding asr, vad, punc, spk</source>
+        <translation>包含 asr、vad、punc、spk 的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="52"/>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="54"/>
+        <source>In use now: %1 (from $%2)</source>
+        <translation>当前使用：%1（来自 $%2）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="67"/>
+        <location filename="../../gui/settings_dialog.py" line="73"/>
+        <source>Automatic (%1)</source>
+        <translation>自动（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="77"/>
+        <source>Identify speakers</source>
+        <translation>区分说话人</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="81"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="90"/>
+        <source>Names and terms, separated by spaces</source>
+        <translation>人名和术语，用空格分隔</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="92"/>
+        <source>Next to each source file</source>
+        <translation>与源文件相同的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="96"/>
+        <location filename="../../gui/settings_dialog.py" line="102"/>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="103"/>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="104"/>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="110"/>
+        <source>Models:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="111"/>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="112"/>
+        <source>Workers:</source>
+        <translation>工作进程：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="113"/>
+        <source>Threads per worker:</source>
+        <translation>每个进程的线程数：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="114"/>
+        <source>Speakers:</source>
+        <translation>说话人：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="115"/>
+        <source>Hotwords:</source>
+        <translation>热词：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="117"/>
+        <source>Output folder:</source>
+        <translation>输出文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="118"/>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="120"/>
+        <source>Language:</source>
+        <translation>界面语言：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="121"/>
+        <source>Theme:</source>
+        <translation>主题：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="122"/>
+        <source>Model, device, worker and language changes apply after a restart.</source>
+        <translation>模型、设备、工作进程和语言的更改在重新启动后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="136"/>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="141"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="153"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+</context>
+<context>
+    <name>SpeakerBar</name>
+    <message>
+        <location filename="../../gui/speaker_bar.py" line="34"/>
+        <source>Speakers:</source>
+        <translation>说话人：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/speaker_bar.py" line="54"/>
+        <source>Click to rename; use the arrow to merge</source>
+        <translation>点击重命名；点箭头合并</translation>
+    </message>
+    <message>
+        <location filename="../../gui/speaker_bar.py" line="60"/>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/speaker_bar.py" line="61"/>
+        <source>Merge into</source>
+        <translation>合并到</translation>
+    </message>
+    <message>
+        <location filename="../../gui/speaker_bar.py" line="81"/>
+        <source>Rename speaker</source>
+        <translation>重命名说话人</translation>
+    </message>
+    <message>
+        <location filename="../../gui/speaker_bar.py" line="81"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+</context>
+<context>
+    <name>StatusLine</name>
+    <message>
+        <location filename="../../gui/status_line.py" line="51"/>
+        <source>Workers: %1 busy, %2 idle</source>
+        <translation>工作进程：%1 忙，%2 空闲</translation>
+    </message>
+    <message>
+        <location filename="../../gui/status_line.py" line="58"/>
+        <source>%1 of %2 finished</source>
+        <translation>已完成 %1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptModel</name>
+    <message>
+        <location filename="../../gui/transcript_model.py" line="57"/>
+        <source>Speaker %1</source>
+        <translation>说话人 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/transcript_model.py" line="142"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/transcript_model.py" line="143"/>
+        <source>Speaker</source>
+        <translation>说话人</translation>
+    </message>
+    <message>
+        <location filename="../../gui/transcript_model.py" line="144"/>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptView</name>
+    <message>
+        <location filename="../../gui/transcript_view.py" line="45"/>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location filename="../../gui/transcript_view.py" line="50"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../gui/transcript_view.py" line="78"/>
+        <source>Select a finished file to see its transcript.</source>
+        <translation>选择一个已完成的文件以查看转写稿。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/transcript_view.py" line="144"/>
+        <source>%n match(es)</source>
+        <translation>
+            <numerusform>%n 处匹配</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>WindowActions</name>
+    <message>
+        <location filename="../../gui/window_actions.py" line="38"/>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="39"/>
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="40"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="41"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="42"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="43"/>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="45"/>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="48"/>
+        <source>Clear finished</source>
+        <translation>清除已完成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="50"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="52"/>
+        <source>Open output folder</source>
+        <translation>打开输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="55"/>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="57"/>
+        <source>Actions</source>
+        <translation>操作</translation>
+    </message>
+</context>
+</TS>

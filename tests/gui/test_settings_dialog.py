@@ -1,0 +1,37 @@
+"""The settings dialog reads and writes the typed settings."""
+
+from __future__ import annotations
+
+from gui.settings import Key
+from gui.settings_dialog import SettingsDialog
+
+
+def test_accepting_the_dialog_stores_every_choice(qtbot, private_settings):
+    dialog = SettingsDialog(private_settings)
+    qtbot.addWidget(dialog)
+    dialog.preset_combo.setCurrentIndex(dialog.preset_combo.findData("local"))
+    dialog.models_edit.setText("/models/mine")
+    dialog.workers_spin.setValue(3)
+    dialog.threads_spin.setValue(2)
+    dialog.speakers_spin.setValue(2)
+    dialog.hotwords_edit.setText("FunScribe Paraformer")
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("zh_CN"))
+    dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("dark"))
+
+    dialog.accept()
+
+    s = private_settings
+    assert (s.value(Key.MODEL_PRESET), s.value(Key.MODELS_DIR)) == ("local", "/models/mine")
+    assert (s.value(Key.WORKERS), s.value(Key.THREADS), s.value(Key.SPEAKERS)) == (3, 2, 2)
+    assert s.value(Key.HOTWORDS) == "FunScribe Paraformer"
+    assert (s.value(Key.LANGUAGE), s.value(Key.THEME)) == ("zh_CN", "dark")
+    assert s.models_dir() == "/models/mine"
+
+
+def test_zero_workers_and_threads_read_as_automatic_with_the_pool_default(qtbot, private_settings):
+    dialog = SettingsDialog(private_settings)
+    qtbot.addWidget(dialog)
+
+    assert dialog.workers_spin.value() == 0
+    assert dialog.workers_spin.text().startswith("Automatic (")
+    assert not dialog.models_edit.isEnabled()  # the default is a preset, not local folders
