@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from funasr import AutoModel
 
+from engine.fast_load import fast_load, release_freed_memory
 from engine.model_set import ModelSet
 from engine.protocol import JobOptions, Stage
 
@@ -47,7 +48,10 @@ class Backend:
         self.device = device
         self.threads = threads
         torch.set_num_threads(threads)
-        self._model = AutoModel(**self.automodel_kwargs(models, threads, device))
+        # Mapped weights: workers share one copy of each model file (FUNSCRIBE_FAST_LOAD=0: off).
+        with fast_load():
+            self._model = AutoModel(**self.automodel_kwargs(models, threads, device))
+        release_freed_memory()
         self._original_inference = self._model.inference
         self.load_seconds = time.perf_counter() - started
 
@@ -86,11 +90,15 @@ class Backend:
         """`AutoModel.generate` on `audio`, reporting progress and honouring cancel."""
         counter = _SegmentCounter(audio.size * 1000 // SAMPLE_RATE, hooks)
         model = self._model
-        with self._diarization(options.diarize), self._instrumented(counter):
-            result = model.generate(input=audio, **self.generate_kwargs(options))
+        try:
+            with self._diarization(options.diarize), self._instrumented(counter):
+                result = model.generate(input=audio, **self.generate_kwargs(options))
+        finally:
+            # A long file's buffers stay in glibc's heap otherwise; FunASR workers grow
+            # across jobs (FunASR #1839, #2116) and each extra GB is one worker fewer.
+            release_freed_memory()
         counter.finish()
         return list(result)
-
 
     @contextmanager
     def _diarization(self, enabled: bool) -> Iterator[None]:

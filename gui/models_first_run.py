@@ -22,7 +22,7 @@ def models_missing(preset_key: str, models_dir: str, cache: Path | None = None) 
 
 
 class FirstRunDialog(QDialog):
-    """"FunScribe needs speech models": the Models page; accepts once a download succeeds."""
+    """ "FunScribe needs speech models": the Models page; accepts once a download succeeds."""
 
     def __init__(self, cache: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)

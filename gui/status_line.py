@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engine.pool.pool import WorkerPool
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from engine.pool.jobs import JobState
+from engine.pool.pool import WorkerPool
 
 
 class StatusLine(QWidget):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from engine.testing import speech
 
 DATA = Path(__file__).parent / "data"
 
@@ -41,40 +41,15 @@ def no_audio_mp4() -> Path:
 
 
 def make_conversation(path: Path, turns: int = 6) -> Path:
-    """Speech from two espeak-ng voices taking turns, with pauses (~20 s for 6 turns)."""
-    if shutil.which("espeak-ng") is None or shutil.which("sox") is None:
+    """Speech from two espeak-ng voices taking turns, with pauses (~30 s for 6 turns)."""
+    if not speech.tools_available():
         pytest.skip("espeak-ng and sox are needed to make speech")
-    lines = [
-        "Good morning, thank you all for coming to the planning meeting today.",
-        "Thanks. I would like to start with the budget for the next quarter.",
-        "Sure, the numbers look better than last year, mostly because of travel.",
-        "Great. Then we can move on to hiring and the new office in the autumn.",
-        "One more thing, the release date moved by two weeks, so plan for that.",
-        "Understood. Let us meet again on Friday and close the remaining items.",
-    ]
-    work = path.parent / f"{path.stem}-parts"
-    work.mkdir(exist_ok=True)
-    gap = work / "gap.wav"
-    # espeak-ng writes 22.05 kHz mono 16-bit; the gap must match for sox to concatenate.
-    subprocess.run(
-        ["sox", "-n", "-r", "22050", "-c", "1", "-b", "16", str(gap), "trim", "0", "0.7"],
-        check=True,
-    )
-    parts: list[str] = []
-    for i in range(turns):
-        voice = "en-us+m3" if i % 2 == 0 else "en-us+f4"
-        raw = work / f"turn{i}.wav"
-        subprocess.run(
-            ["espeak-ng", "-v", voice, "-s", "160", "-w", str(raw), lines[i % len(lines)]],
-            check=True,
-        )
-        parts += [str(raw), str(gap)]
-    subprocess.run(["sox", *parts, "-r", "16000", str(path)], check=True)
-    shutil.rmtree(work)
-    return path
+    voices = ("en-us+m3", "en-us+f4")
+    spoken = (speech.Turn(voice=voices[i % 2], line=speech.LINES[i % 6]) for i in range(turns))
+    return speech.make_conversation(path, spoken)
 
 
 @pytest.fixture(scope="session")
 def conversation_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """~20 s of two alternating voices with pauses, made at test time."""
+    """~30 s of two alternating voices with pauses, made at test time."""
     return make_conversation(tmp_path_factory.mktemp("audio") / "conversation.wav")

@@ -58,9 +58,7 @@ def is_complete(folder: Path) -> bool:
 
 def mark_complete(folder: Path, ref: ModelRef) -> None:
     """Record that `folder` holds all of `ref`; written last, atomically."""
-    files = sorted(
-        str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()
-    )
+    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     body = {"model_id": ref.model_id, "revision": ref.revision, "files": files}
     tmp = folder / (COMPLETE_MARKER + ".tmp")
     tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")

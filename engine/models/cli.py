@@ -97,7 +97,9 @@ def download(preset: Preset, cache: Path, out: TextIO) -> int:
     """Run the download process for `preset`, drawing its progress; returns the exit status."""
     program, args = download_command(preset.key, cache)
     process = subprocess.Popen(
-        [program, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        [program, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         env=download_environment(),
     )
     assert process.stdout is not None

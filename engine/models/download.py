@@ -218,8 +218,11 @@ def main(argv: list[str] | None = None) -> int:
         emit(DownloadError(exc.code, exc.message, traceback.format_exc()))
         return EXIT_FAILED
     except Exception as exc:
-        emit(DownloadError(DownloadErrorCode.INTERNAL, f"{type(exc).__name__}: {exc}",
-                           traceback.format_exc()))
+        emit(
+            DownloadError(
+                DownloadErrorCode.INTERNAL, f"{type(exc).__name__}: {exc}", traceback.format_exc()
+            )
+        )
         return EXIT_FAILED
     emit(Done(preset.key, folders))
     return 0

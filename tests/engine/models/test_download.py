@@ -45,7 +45,9 @@ class DownloadRun:
     def __init__(self, cache: Path, preset: str = PRESET.key) -> None:
         program, args = download_command(preset, cache)
         self.process = subprocess.Popen(
-            [program, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [program, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             env=download_environment(),
         )
         self.events: queue.Queue[DownloadEvent | None] = queue.Queue()
@@ -209,7 +211,10 @@ def test_the_download_module_imports_the_hub_client_only_when_it_downloads() -> 
         "print(sorted(m for m in ('modelscope', 'modelscope_hub', 'torch') if m in sys.modules))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
         cwd=Path(__file__).parents[3],
     )
     assert out.stdout.strip() == "[]"

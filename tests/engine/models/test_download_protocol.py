@@ -46,8 +46,13 @@ def test_error_codes_are_distinct() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    [b"not json", b'{"v":2,"type":"done","preset":"zh"}', b'{"v":1,"type":"nope"}',
-     b'{"v":1,"type":"error","code":"weird","message":"x"}', b'{"v":1,"type":"plan"}'],
+    [
+        b"not json",
+        b'{"v":2,"type":"done","preset":"zh"}',
+        b'{"v":1,"type":"nope"}',
+        b'{"v":1,"type":"error","code":"weird","message":"x"}',
+        b'{"v":1,"type":"plan"}',
+    ],
 )
 def test_a_bad_line_is_rejected(line: bytes) -> None:
     with pytest.raises(ValueError):

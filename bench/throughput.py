@@ -1,0 +1,169 @@
+"""Throughput: the same files through six set-ups in one run; audio seconds per wall second.
+
+(a) one worker x 1 thread, (a2) one worker x 2 threads, (b) the seed's one AutoModel behind a
+lock with 2 helper threads, (c) the pool with 2 workers x 1 thread, (d) 2 workers x 2 threads
+(oversubscribed, unmitigated), and (dp) as (d) with OMP_WAIT_POLICY=PASSIVE, the remedy the
+pool applies by itself whenever workers x threads exceed the cores. Each
+set-up runs on warm workers (one short warm-up job each) in a fresh child process, except a
+and c: one child keeps both warm and runs a on the first half of the files, c on all of
+them, then a on the second half, so that a drifting machine load hits both sides alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+from bench.common import DATA_CLIP, run_child, table
+
+# key: (kind, workers, threads, extra environment, label)
+SETUPS: dict[str, tuple[str, int, int, dict[str, str], str]] = {
+    "a": ("pool", 1, 1, {}, "1 worker x 1 thread"),
+    "c": ("pool", 2, 1, {}, "pool: 2 workers x 1 thread"),
+    "b": ("seed", 1, 2, {"OMP_NUM_THREADS": "2"}, "seed: 1 AutoModel + lock, 2 threads"),
+    "a2": ("pool", 1, 2, {}, "1 worker x 2 threads"),
+    "d": ("pool", 2, 2, {}, "2 workers x 2 threads"),
+    "dp": ("pool", 2, 2, {"OMP_WAIT_POLICY": "PASSIVE"}, "d + OMP_WAIT_POLICY=PASSIVE"),
+}
+RATIOS = (("c", "a"), ("c", "a2"), ("c", "b"), ("d", "c"), ("dp", "c"))
+GOALS = {"c/a": 1.9, "c/b": 2.3}
+
+
+def run(models: Path, files: list[Path], setups: list[str] | None = None) -> dict[str, Any]:
+    """Every set-up on `files`; per-set-up speed, per-job detail, and the ratios."""
+    chosen = setups or list(SETUPS)
+    raw: dict[str, Any] = {}
+    common = ["--models", str(models), "--warmup", str(DATA_CLIP)]
+    paths = [str(f) for f in files]
+    if "a" in chosen and "c" in chosen:
+        # a | c | a: one child keeps both pools warm, so the key ratio sees the same drift.
+        half = str(len(files) // 2)
+        args = ["--pool", "a", "1", "1", "--pool", "c", "2", "1"]
+        args += ["--batch", "a", "0", half, "--batch", "c", "0", str(len(files))]
+        args += ["--batch", "a", half, str(len(files))]
+        raw.update(run_child("bench.pool_run", [*args, *common, *paths], timeout=3600))
+    for key in chosen:
+        if key in raw:
+            continue
+        kind, workers, threads, env, _label = SETUPS[key]
+        if kind == "pool":
+            args = ["--pool", key, str(workers), str(threads), *common, *paths]
+            raw.update(run_child("bench.pool_run", args, timeout=3600, **env))
+        else:
+            args = ["--threads", str(threads), *common, *paths]
+            raw[key] = run_child("bench.seed_lock", args, timeout=3600, **env)
+    results = {}
+    for key in chosen:
+        results[key] = summarise(raw[key])
+        print(f"  {key}: {results[key]['speed']:.2f}x realtime ({results[key]['wall']:.1f} s)")
+    return {"setups": results, "ratios": ratios(results), "labels": _labels()}
+
+
+def summarise(raw: dict[str, Any]) -> dict[str, Any]:
+    """Speed of the batch, and what it is made of: per-job speed, busy share, CPU per audio."""
+    jobs = raw["jobs"]
+    audio = sum(j["audio_seconds"] for j in jobs)
+    busy = sum(j["wall"] for j in jobs)
+    stages: dict[str, float] = {}
+    for job in jobs:
+        for stage, seconds in job.get("stages", {}).items():
+            stages[stage] = stages.get(stage, 0.0) + seconds
+    return {
+        "workers": raw["workers"],
+        "threads": raw["threads"],
+        "audio_seconds": round(audio, 2),
+        "wall": round(raw["wall"], 3),
+        "speed": audio / raw["wall"],
+        # Realtime factor of one job while it runs (the seed's jobs also wait for the lock).
+        "job_speed": mean(j["audio_seconds"] / j["wall"] for j in jobs),
+        "busy_share": busy / (raw["workers"] * raw["wall"]),
+        "cpu_per_audio": raw["worker_cpu_seconds"] / audio,
+        "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
+        "jobs": jobs,
+        **(
+            {"torch_threads_in_helper": raw["torch_threads_in_helper"]}
+            if "torch_threads_in_helper" in raw
+            else {}
+        ),
+    }
+
+
+def ratios(results: dict[str, Any]) -> dict[str, float]:
+    """c/a, c/a2, c/b, d/c, dp/c where both sides ran."""
+    out = {}
+    for top, bottom in RATIOS:
+        if top in results and bottom in results:
+            out[f"{top}/{bottom}"] = results[top]["speed"] / results[bottom]["speed"]
+    return out
+
+
+def shortfall(results: dict[str, Any]) -> dict[str, float]:
+    """Split c/a into its factors: 2 x per-job speed ratio x busy-share ratio."""
+    a, c = results.get("a"), results.get("c")
+    if not a or not c:
+        return {}
+    out = {
+        "job_speed_ratio": c["job_speed"] / a["job_speed"],
+        "busy_share_ratio": c["busy_share"] / a["busy_share"],
+        "cpu_per_audio_ratio": c["cpu_per_audio"] / a["cpu_per_audio"],
+    }
+    for stage, seconds in a["stage_seconds"].items():
+        if seconds > 0 and stage in c["stage_seconds"]:
+            out[f"stage_{stage}_slowdown"] = c["stage_seconds"][stage] / seconds
+    return out
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The throughput table, the ratios against their goals, and the c/a breakdown."""
+    setups = result["setups"]
+    rows = [
+        [
+            key,
+            SETUPS[key][4],
+            s["audio_seconds"],
+            s["wall"],
+            s["speed"],
+            s["job_speed"],
+            s["busy_share"],
+            s["cpu_per_audio"],
+        ]
+        for key, s in setups.items()
+    ]
+    head = ["", "set-up", "audio s", "wall s", "x realtime", "per-job x", "busy", "CPU s/audio s"]
+    out = [table(head, rows), ""]
+    ratio_rows = []
+    for name, value in result["ratios"].items():
+        goal = GOALS.get(name)
+        ratio_rows.append([name, f"{value:.3f}", f">= {goal}" if goal else "", _goal(value, goal)])
+    out += [table(["ratio", "value", "goal", ""], ratio_rows), ""]
+    r = result["ratios"]
+    if "d/c" in r and "dp/c" in r and r["d/c"] < 0.5:
+        out += [
+            f"(d) runs 2 x 2 OpenMP threads on {_cores()} cores and reaches {r['d/c']:.2f} of"
+            " (c): at each parallel region's barrier a thread spins while its partner waits"
+            f" for a core. OMP_WAIT_POLICY=PASSIVE (dp) brings it to {r['dp/c']:.2f} of (c).",
+            "",
+        ]
+    parts = shortfall(setups)
+    if parts:
+        rows = [[k, v] for k, v in parts.items()]
+        out += ["c/a = 2 x job_speed_ratio x busy_share_ratio:", ""]
+        out.append(table(["factor", "c vs a"], rows))
+    return "\n".join(out)
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+def _goal(value: float, goal: float | None) -> str:
+    if goal is None:
+        return ""
+    return "met" if value >= goal else f"MISSED by {goal - value:.3f}"
+
+
+def _labels() -> dict[str, str]:
+    return {key: spec[4] for key, spec in SETUPS.items()}

@@ -1,0 +1,182 @@
+"""`funscribe transcribe`: files and folders to subtitles and text, headless, on the worker pool.
+
+Runs the GUI's pool on a QCoreApplication. Exit status: 0 all done, 1 some failed, 2 usage
+error, 130 interrupted (Ctrl-C; every worker is stopped first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.export import FORMATS
+from engine.protocol import JobOptions
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+MODELS_ENV = "FUNSCRIBE_MODELS"
+ALL_FORMATS = tuple(FORMATS)
+# TODO(media list): the same list as gui/media_files.py; one home in engine/ would serve both.
+_AUDIO = "wav mp3 m4a aac flac ogg oga opus wma aif aiff amr ac3 mka caf"
+_VIDEO = "mp4 m4v mov mkv webm avi wmv flv mpg mpeg ts mts m2ts 3gp ogv"
+MEDIA_EXTENSIONS = frozenset(f".{ext}" for ext in f"{_AUDIO} {_VIDEO}".split())
+
+
+class UsageError(Exception):
+    """Arguments that cannot make a run (exit status 2)."""
+
+
+@dataclass
+class Plan:
+    """Everything a run needs, checked before any worker starts."""
+
+    inputs: list[Path]
+    outputs: dict[Path, Path]  # input → output path without extension
+    formats: list[str]
+    options: JobOptions
+    models_dir: str
+    workers: int | None
+    threads: int | None
+    notes: list[str] = field(default_factory=list)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `funscribe transcribe` arguments."""
+    parser = argparse.ArgumentParser(
+        prog="funscribe transcribe",
+        description="Transcribe media files (folders are searched for media files).",
+    )
+    parser.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+    parser.add_argument("--out", default=".", metavar="DIR", help="output folder (default: .)")
+    parser.add_argument(
+        "--format",
+        default=",".join(ALL_FORMATS),
+        metavar="LIST",
+        help=f"comma-separated output formats from {','.join(ALL_FORMATS)} (default: all)",
+    )
+    parser.add_argument("--workers", type=_positive, metavar="N", help="worker processes")
+    parser.add_argument("--threads", type=_positive, metavar="K", help="threads per worker")
+    parser.add_argument(
+        "--models",
+        metavar="DIR",
+        default=os.environ.get(MODELS_ENV),
+        help=f"model folder holding asr/vad/punc/spk (default: ${MODELS_ENV})",
+    )
+    parser.add_argument("--speakers", type=_speakers, default=None, metavar="N|auto")
+    parser.add_argument("--hotwords", default="", metavar="WORDS")
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _speakers(text: str) -> int | None:
+    return None if text.strip().lower() == "auto" else _positive(text)
+
+
+def parse_formats(text: str, known: tuple[str, ...] = ALL_FORMATS) -> list[str]:
+    """`srt,txt` → ['srt', 'txt']; unknown or empty lists are usage errors."""
+    formats = list(dict.fromkeys(f.strip().lower().lstrip(".") for f in text.split(",")))
+    formats = [f for f in formats if f]
+    unknown = [f for f in formats if f not in known]
+    if unknown or not formats:
+        raise UsageError(
+            f"--format: unknown {', '.join(unknown) or 'empty list'}"
+            f" (choose from {', '.join(known)})"
+        )
+    return formats
+
+
+def expand_inputs(paths: list[str]) -> list[Path]:
+    """Files as given, and media files found (recursively, sorted) in folders; no duplicates."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            candidates = [
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in MEDIA_EXTENSIONS
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
+        elif path.is_file():
+            candidates = [path]
+        else:
+            raise UsageError(f"{text}: no such file or folder")
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return found
+
+
+def plan_outputs(inputs: list[Path], out_dir: Path) -> tuple[dict[Path, Path], list[str]]:
+    """OUT/<stem> for each input; a stem already taken by another input gets '-2', '-3', …"""
+    taken: dict[str, Path] = {}
+    outputs: dict[Path, Path] = {}
+    notes: list[str] = []
+    for path in inputs:
+        stem, n = path.stem, 1
+        while stem.casefold() in taken:
+            n += 1
+            stem = f"{path.stem}-{n}"
+        if n > 1:
+            first = taken[path.stem.casefold()]
+            notes.append(f"{path}: written as {stem}.* ({path.stem}.* is for {first})")
+        taken[stem.casefold()] = path
+        outputs[path] = out_dir / stem
+    return outputs, notes
+
+
+def make_plan(args: argparse.Namespace) -> Plan:
+    """Check the arguments and work out inputs and outputs; raises UsageError."""
+    formats = parse_formats(args.format)
+    if not args.models:
+        raise UsageError(f"no models: give --models DIR or set ${MODELS_ENV}")
+    if not Path(args.models).is_dir():
+        raise UsageError(f"--models {args.models}: not a folder")
+    inputs = expand_inputs(args.paths)
+    if not inputs:
+        raise UsageError("no media files found")
+    out_dir = Path(args.out)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {out_dir}: {exc.strerror or exc}") from None
+    outputs, notes = plan_outputs(inputs, out_dir)
+    options = JobOptions(speakers=args.speakers, hotwords=args.hotwords)
+    return Plan(inputs, outputs, formats, options, args.models, args.workers, args.threads, notes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run `funscribe transcribe ARGS`; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        plan = make_plan(args)
+    except UsageError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    from engine.cli_run import run
+
+    return run(plan)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

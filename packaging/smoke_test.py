@@ -1,0 +1,129 @@
+"""Smoke test of the frozen build (`make package-test`), run from outside the source tree.
+
+    python packaging/smoke_test.py dist/funscribe MODELS_DIR
+
+Checks `--version`, `--self-test`, a 2-worker `transcribe` whose SRT and JSON equal the
+unfrozen CLI's, and that the GUI starts offscreen without import errors.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SOURCE = Path(__file__).resolve().parents[1]
+
+
+def frozen_env() -> dict[str, str]:
+    """No way back to the source: no PYTHONPATH, no venv, run from a temp folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+def check(name: str, ok: bool, detail: str) -> bool:
+    print(f"{'PASS' if ok else 'FAIL'} {name}: {detail}", flush=True)
+    return ok
+
+
+def run(
+    cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 600
+) -> subprocess.CompletedProcess[str]:
+    started = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    print(f"  ran {' '.join(cmd[:3])}... in {time.perf_counter() - started:.1f} s", flush=True)
+    return result
+
+
+def main(dist: str, models: str) -> int:
+    exe = Path(dist).resolve() / "funscribe"
+    work = Path(tempfile.mkdtemp(prefix="funscribe-smoke-"))
+    env = frozen_env()
+    results = []
+
+    version = run([str(exe), "--version"], work, env)
+    results.append(
+        check(
+            "version",
+            version.returncode == 0 and "funscribe" in version.stdout,
+            version.stdout.strip() or version.stderr[-500:],
+        )
+    )
+
+    selftest = run([str(exe), "--self-test", models], work, env)
+    results.append(
+        check(
+            "self-test",
+            selftest.returncode == 0 and "self-test OK" in selftest.stdout,
+            (selftest.stdout + selftest.stderr[-800:]).strip(),
+        )
+    )
+
+    inputs = work / "inputs"
+    inputs.mkdir()
+    shutil.copy(SOURCE / "tests" / "data" / "speech.wav", inputs / "first.wav")
+    shutil.copy(SOURCE / "tests" / "data" / "speech.mp4", inputs / "second.mp4")
+    common = ["--workers", "2", "--threads", "1", "--format", "srt,json", "--models", models]
+    frozen_out, source_out = work / "frozen", work / "source"
+    frozen = run(
+        [str(exe), "transcribe", str(inputs), "--out", str(frozen_out), *common], work, env
+    )
+    source_env = dict(os.environ, PYTHONPATH=str(SOURCE))
+    source = run(
+        [
+            sys.executable,
+            "-m",
+            "gui.entry",
+            "transcribe",
+            str(inputs),
+            "--out",
+            str(source_out),
+            *common,
+        ],
+        work,
+        source_env,
+    )
+    names = ["first.srt", "first.json", "second.srt", "second.json"]
+    same = (
+        frozen.returncode == 0
+        and source.returncode == 0
+        and all(
+            (frozen_out / n).is_file()
+            and filecmp.cmp(frozen_out / n, source_out / n, shallow=False)
+            for n in names
+        )
+    )
+    sentences = 0
+    if (frozen_out / "first.json").is_file():
+        sentences = len(json.loads((frozen_out / "first.json").read_text())["sentences"])
+    results.append(
+        check(
+            "transcribe",
+            same and sentences > 0,
+            f"2 files, 2 frozen workers, outputs equal the unfrozen CLI's "
+            f"({sentences} sentences in first.json)"
+            if same
+            else f"exit {frozen.returncode}/{source.returncode}: {frozen.stderr[-800:]}",
+        )
+    )
+
+    gui = run([str(exe), "--quit-after", "1500"], work, env, timeout=120)
+    log = gui.stdout + gui.stderr
+    clean = gui.returncode == 0 and "Traceback" not in log and "ImportError" not in log
+    results.append(
+        check("gui", clean, f"exit {gui.returncode}" + ("" if clean else f": {log[-800:]}"))
+    )
+
+    shutil.rmtree(work, ignore_errors=True)
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
