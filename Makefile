@@ -47,7 +47,9 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench
 
 package: $(VENV)/.dev
-	$(BIN)/python -m PyInstaller --noconfirm --clean packaging/funscribe.spec
+	$(BIN)/python -m PyInstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/funscribe.spec
+	$(BIN)/python packaging/report_size.py dist/funscribe
 
 package-test: models
 	$(BIN)/python packaging/smoke_test.py dist/funscribe $(abspath $(MODELS))

@@ -166,7 +166,7 @@ def child(models: str, files: list[str]) -> int:
         return window
 
     app.pool_config = pool_config
-    app.start_workers = lambda window, settings, config: window.pool.start()
+    app.start_workers = lambda window, settings: window.pool.start()
     app.create_window = create_window
     status = app.main(["funscribe", *files, "--quit-when-idle"])
     phases = {

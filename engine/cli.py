@@ -13,15 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.export import FORMATS
+from engine.media_files import is_media
 from engine.protocol import JobOptions
 
+DEFAULT_PRESET = "zh"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 MODELS_ENV = "FUNSCRIBE_MODELS"
 ALL_FORMATS = tuple(FORMATS)
-# TODO(media list): the same list as gui/media_files.py; one home in engine/ would serve both.
-_AUDIO = "wav mp3 m4a aac flac ogg oga opus wma aif aiff amr ac3 mka caf"
-_VIDEO = "mp4 m4v mov mkv webm avi wmv flv mpg mpeg ts mts m2ts 3gp ogv"
-MEDIA_EXTENSIONS = frozenset(f".{ext}" for ext in f"{_AUDIO} {_VIDEO}".split())
 
 
 class UsageError(Exception):
@@ -36,7 +34,7 @@ class Plan:
     outputs: dict[Path, Path]  # input → output path without extension
     formats: list[str]
     options: JobOptions
-    models_dir: str
+    models_args: list[str]  # the worker's model arguments: --models DIR, or --asr ... --spk ...
     workers: int | None
     threads: int | None
     notes: list[str] = field(default_factory=list)
@@ -62,7 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--models",
         metavar="DIR",
         default=os.environ.get(MODELS_ENV),
-        help=f"model folder holding asr/vad/punc/spk (default: ${MODELS_ENV})",
+        help=f"model folder holding asr/vad/punc/spk (default: ${MODELS_ENV}, else --preset)",
+    )
+    parser.add_argument(
+        "--preset",
+        default=DEFAULT_PRESET,
+        metavar="NAME",
+        help=f"downloaded model preset when no --models is given (default: {DEFAULT_PRESET};"
+        " see `funscribe models list`)",
     )
     parser.add_argument("--speakers", type=_speakers, default=None, metavar="N|auto")
     parser.add_argument("--hotwords", default="", metavar="WORDS")
@@ -107,7 +112,7 @@ def expand_inputs(paths: list[str]) -> list[Path]:
                 p
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
-                and p.suffix.lower() in MEDIA_EXTENSIONS
+                and is_media(p)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             ]
         elif path.is_file():
@@ -143,10 +148,7 @@ def plan_outputs(inputs: list[Path], out_dir: Path) -> tuple[dict[Path, Path], l
 def make_plan(args: argparse.Namespace) -> Plan:
     """Check the arguments and work out inputs and outputs; raises UsageError."""
     formats = parse_formats(args.format)
-    if not args.models:
-        raise UsageError(f"no models: give --models DIR or set ${MODELS_ENV}")
-    if not Path(args.models).is_dir():
-        raise UsageError(f"--models {args.models}: not a folder")
+    models_args = _models_args(args.models, args.preset)
     inputs = expand_inputs(args.paths)
     if not inputs:
         raise UsageError("no media files found")
@@ -157,7 +159,29 @@ def make_plan(args: argparse.Namespace) -> Plan:
         raise UsageError(f"--out {out_dir}: {exc.strerror or exc}") from None
     outputs, notes = plan_outputs(inputs, out_dir)
     options = JobOptions(speakers=args.speakers, hotwords=args.hotwords)
-    return Plan(inputs, outputs, formats, options, args.models, args.workers, args.threads, notes)
+    return Plan(inputs, outputs, formats, options, models_args, args.workers, args.threads, notes)
+
+
+def _models_args(models: str | None, preset_key: str) -> list[str]:
+    """Worker model arguments: the folder given, else the downloaded preset's folders."""
+    if models:
+        if not Path(models).is_dir():
+            raise UsageError(f"--models {models}: not a folder")
+        return ["--models", models]
+    from engine.models.cache import default_cache_dir, preset_model_set
+    from engine.models.presets import get_preset
+
+    try:
+        preset = get_preset(preset_key)
+    except KeyError as exc:
+        raise UsageError(f"--preset: {exc.args[0]}") from None
+    model_set = preset_model_set(preset, default_cache_dir()) if preset.downloadable else None
+    if model_set is None:
+        raise UsageError(
+            f"no models: preset {preset_key!r} is not downloaded (run `funscribe models"
+            f" download {preset_key}`), or give --models DIR or set ${MODELS_ENV}"
+        )
+    return model_set.worker_args()
 
 
 def main(argv: list[str] | None = None) -> int:

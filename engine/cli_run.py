@@ -37,7 +37,7 @@ class _Runner(QObject):
         self._plan = plan
         self._view = view
         self._loop = QEventLoop()
-        config = PoolConfig(models_dir=plan.models_dir, workers=plan.workers, threads=plan.threads)
+        config = PoolConfig(model_args=plan.models_args, workers=plan.workers, threads=plan.threads)
         self._pool = WorkerPool(config, self)
         self._pool.jobChanged.connect(self._on_changed)
         self._pool.idle.connect(self._loop.quit)

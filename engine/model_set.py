@@ -29,3 +29,9 @@ class ModelSet:
     def as_dict(self) -> dict[str, str | None]:
         """Role → location, for `hello` and transcripts."""
         return asdict(self)
+
+    def worker_args(self) -> list[str]:
+        """The worker's command-line arguments naming these models (`--asr DIR --vad DIR ...`)."""
+        return [
+            arg for role, where in self.as_dict().items() if where for arg in (f"--{role}", where)
+        ]

@@ -97,7 +97,7 @@ def main(argv: list[str]) -> int:
         if models is None:
             print("self-test FAILED: no models; run `funscribe models download zh` first")
             return 1
-        models_args = [a for r, f in models.as_dict().items() if f for a in (f"--{r}", f)]
+        models_args = models.worker_args()
     ok, detail = run(models_args)
     print(f"self-test {'OK' if ok else 'FAILED'}: {detail}")
     return 0 if ok else 1

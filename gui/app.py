@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 import engine.pool  # noqa: F401 - first: guards PySide6 6.12's refcount bug on Python 3.11
 from gui import i18n
-from gui.engine_config import pool_config, refresh_models
+from gui.engine_config import pool_config
 from gui.settings import APPLICATION, ORGANIZATION, Key, Settings
 from gui.theme import apply_theme
 
@@ -58,7 +58,7 @@ def create_window(
     return window
 
 
-def start_workers(window: MainWindow, settings: Settings, config: PoolConfig) -> None:
+def start_workers(window: MainWindow, settings: Settings) -> None:
     """Start the pool; first offer to download the chosen preset if it is not on disk."""
     from gui.models_first_run import FirstRunDialog, models_missing
 
@@ -69,12 +69,18 @@ def start_workers(window: MainWindow, settings: Settings, config: PoolConfig) ->
 
     def closed(_result: int) -> None:
         # Downloaded or not: with no models, each job's row says why it failed.
-        refresh_models(config, settings)
+        window.pool.reconfigure(pool_config(settings))  # the models just downloaded, if any
         window.pool.start()
         dialog.deleteLater()
 
     dialog.finished.connect(closed)
     dialog.open()
+
+
+def _report_and_close(window: MainWindow) -> None:
+    # For smoke tests of the frozen app: proof on stderr that the window really was shown.
+    print(f"window shown: {window.isVisible()} ({window.windowTitle()})", file=sys.stderr)
+    window.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,17 +94,16 @@ def main(argv: list[str] | None = None) -> int:
     apply_theme(app, args.theme or settings.value(Key.THEME))  # type: ignore[arg-type]
     language = args.language or i18n.pick_language(settings.value(Key.LANGUAGE))
     translators = i18n.install(app, language)
-    config = pool_config(settings)
-    window = create_window(settings, config=config)
+    window = create_window(settings)
     window.show()
     # Workers load models for seconds; start them once the window is on screen.
-    QTimer.singleShot(0, lambda: start_workers(window, settings, config))
+    QTimer.singleShot(0, lambda: start_workers(window, settings))
     if args.files:
         QTimer.singleShot(0, lambda: window.add_paths(args.files))
     if args.quit_when_idle:
         window.pool.idle.connect(window.close)
     if args.quit_after is not None:
-        QTimer.singleShot(args.quit_after, window.close)
+        QTimer.singleShot(args.quit_after, lambda: _report_and_close(window))
 
     import qasync
 

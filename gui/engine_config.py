@@ -36,15 +36,6 @@ def pool_config(settings: Settings) -> PoolConfig:
     )
 
 
-def refresh_models(config: PoolConfig, settings: Settings) -> None:
-    """Point `config` at the models the settings name now (e.g. after a first download).
-
-    The pool reads its config each time it starts a worker, so this must run before `start`.
-    """
-    fresh = pool_config(settings)
-    config.models_dir, config.model_args = fresh.models_dir, fresh.model_args
-
-
 def job_options(settings: Settings) -> JobOptions:
     """Options for a job added now: speaker count (0 = automatic), diarization, hotwords."""
     speakers = settings.value(Key.SPEAKERS)

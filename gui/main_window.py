@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from engine.pool.jobs import IllegalTransition, JobState
 from gui import media_files
-from gui.engine_config import job_options
+from gui.engine_config import job_options, pool_config
 from gui.export_dialog import ExportDialog
 from gui.exporting import export_all, target_folder
 from gui.queue_model import QueueModel
@@ -255,6 +255,8 @@ class MainWindow(QMainWindow):
             app = QApplication.instance()
             if isinstance(app, QApplication):
                 apply_theme(app, self.settings.value(Key.THEME))
+            # Workers restart under new models, device or sizing; running files finish first.
+            self.pool.reconfigure(pool_config(self.settings))
 
     # ---- lifetime -----------------------------------------------------------------------
 

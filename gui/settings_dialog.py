@@ -119,7 +119,12 @@ class SettingsDialog(QDialog):
         )
         form.addRow(self.tr("Language:"), self.language_combo)
         form.addRow(self.tr("Theme:"), self.theme_combo)
-        hint = QLabel(self.tr("Model, device, worker and language changes apply after a restart."))
+        hint = QLabel(
+            self.tr(
+                "Model, device and worker changes apply at once: each worker restarts after"
+                " its current file. The language changes after a restart."
+            )
+        )
         hint.setWordWrap(True)
         hint.setEnabled(False)
         buttons = QDialogButtonBox(

@@ -114,9 +114,21 @@ def main(dist: str, models: str) -> int:
         )
     )
 
-    gui = run([str(exe), "--quit-after", "1500"], work, env, timeout=120)
+    # Its own settings and data folder, and the models given, so no first-run dialog.
+    gui_env = dict(
+        env,
+        HOME=str(work),
+        XDG_CONFIG_HOME=str(work / "config"),
+        FUNSCRIBE_DATA_DIR=str(work / "data"),
+        FUNSCRIBE_MODELS=models,
+    )
+    gui = run([str(exe), "--quit-after", "3000"], work, gui_env, timeout=120)
     log = gui.stdout + gui.stderr
-    clean = gui.returncode == 0 and "Traceback" not in log and "ImportError" not in log
+    clean = (
+        gui.returncode == 0
+        and "window shown: True" in log
+        and not any(sign in log for sign in ("Traceback", "ImportError", "ModuleNotFoundError"))
+    )
     results.append(
         check("gui", clean, f"exit {gui.returncode}" + ("" if clean else f": {log[-800:]}"))
     )

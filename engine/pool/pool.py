@@ -35,6 +35,9 @@ class _Slot:
     handle: WorkerHandle | None = None
     throughput: Throughput = field(default_factory=Throughput)
     broken: Error | None = None  # why the last worker here never got ready
+    stale: bool = False  # started under an older config: restart once it has no job
+    retired: bool = False  # the pool shrank: stop once it has no job, then drop the slot
+    restarting: bool = False  # we stopped it to restart it, so its exit is no failure
 
 
 class WorkerPool(QObject):
@@ -106,6 +109,38 @@ class WorkerPool(QObject):
                     handle.wait(handle.stop_grace_ms)
         self._show_workers()
 
+    def reconfigure(self, config: PoolConfig) -> None:
+        """Run under `config` from now on: idle workers restart at once, busy ones after
+        their job, and the pool grows or shrinks to the new worker count. No job is lost."""
+        if config == self._config:
+            return
+        self._config = config
+        if not self._started or self._closing:
+            return
+        target = config.worker_total()
+        for index, slot in enumerate(self._slots):
+            slot.stale, slot.retired = True, index >= target
+        while len(self._slots) < target:
+            self._slots.append(_Slot())
+            self._spawn(self._slots[-1])
+        for slot in list(self._slots):
+            self._restart_if_free(slot)
+        self._dispatch()
+
+    def _restart_if_free(self, slot: _Slot) -> None:
+        """Stop a stale worker that holds no job; its exit brings one under the new config."""
+        if not (slot.stale or slot.retired):
+            return
+        handle = slot.handle
+        if handle is None or handle.exited_code is not None:
+            if slot.retired:
+                self._slots.remove(slot)
+            else:
+                self._spawn(slot)  # a worker that never started may start under the new config
+        elif not handle.busy:
+            slot.restarting = True
+            handle.shutdown()
+
     def _live_handles(self) -> list[WorkerHandle]:
         return [
             s.handle for s in self._slots if s.handle is not None and s.handle.exited_code is None
@@ -116,7 +151,7 @@ class WorkerPool(QObject):
         config = self._config
         env = None if config.program else worker_environment(oversubscribed=config.oversubscribed())
         handle = WorkerHandle(program, args, env, parent=self)
-        slot.handle = handle
+        slot.handle, slot.stale, slot.restarting = handle, False, False
         handle.ready.connect(lambda _hello, s=slot, h=handle: self._on_ready(s, h))
         handle.progressed.connect(lambda job, p, s=slot: self._on_progress(s, job, p))
         handle.segmented.connect(self._on_segment)
@@ -285,6 +320,8 @@ class WorkerPool(QObject):
         limit = self._config.rss_limit_mb
         if limit and not self._closing and handle.rss_bytes() > limit * _MIB:
             handle.shutdown()  # recycled: `exited` brings a fresh one
+        if slot.handle is handle and not self._closing:
+            self._restart_if_free(slot)
         self._dispatch()
 
     def _state_after(
@@ -320,7 +357,11 @@ class WorkerPool(QObject):
         # The exited handle stays a child of the pool until the pool goes: with PySide6 6.12
         # its deleteLater() crashed in ~QObject once the pool itself had been collected.
         if slot.handle is handle and not self._closing:
-            if handle.hello is None:
+            if slot.retired:
+                self._slots.remove(slot)
+            elif slot.restarting:
+                self._spawn(slot)  # reconfigured: stopped by us, loading or not
+            elif handle.hello is None:
                 slot.broken, slot.handle = handle.failure, None
                 if not self._live_handles():
                     self._fail_queued(slot.broken)

@@ -397,22 +397,22 @@
         <translation>主题：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="122"/>
-        <source>Model, device, worker and language changes apply after a restart.</source>
-        <translation>模型、设备、工作进程和语言的更改在重新启动后生效。</translation>
+        <location filename="../../gui/settings_dialog.py" line="124"/>
+        <source>Model, device and worker changes apply at once: each worker restarts after its current file. The language changes after a restart.</source>
+        <translation>模型、设备和工作进程的更改立即生效：每个工作进程在完成当前文件后重新启动。语言在重新启动后更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="136"/>
+        <location filename="../../gui/settings_dialog.py" line="141"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="141"/>
+        <location filename="../../gui/settings_dialog.py" line="146"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="153"/>
+        <location filename="../../gui/settings_dialog.py" line="158"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>

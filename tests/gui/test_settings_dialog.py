@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gui.settings import Key
 from gui.settings_dialog import SettingsDialog
 
@@ -35,3 +37,23 @@ def test_zero_workers_and_threads_read_as_automatic_with_the_pool_default(qtbot,
     assert dialog.workers_spin.value() == 0
     assert dialog.workers_spin.text().startswith("Automatic (")
     assert not dialog.models_edit.isEnabled()  # the default is a preset, not local folders
+
+
+@pytest.mark.slow
+def test_accepted_settings_restart_the_workers_under_them(
+    make_window, model_dir, qtbot, monkeypatch
+):
+    window = make_window(model_dir, workers=1)
+    window.pool.start()
+    qtbot.waitUntil(lambda: window.pool.ready_count == 1, timeout=60_000)
+    first = set(window.pool.worker_pids())
+
+    def change_and_accept(dialog):
+        window.settings.set_value(Key.WORKERS, 2)
+        return SettingsDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SettingsDialog, "exec", change_and_accept)
+    window.edit_settings()
+
+    qtbot.waitUntil(lambda: window.pool.ready_count == 2, timeout=60_000)
+    assert not set(window.pool.worker_pids()) & first  # the idle worker restarted too

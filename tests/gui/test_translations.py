@@ -59,3 +59,15 @@ def test_english_counts_read_as_singular_and_plural(language, make_window, saved
     assert view.match_label.text() == "1 match"
     view.search.setText("budget")
     assert view.match_label.text() == "2 matches"
+
+
+def test_in_chinese_the_settings_dialog_says_when_changes_apply(language, private_settings):
+    from PySide6.QtWidgets import QLabel
+
+    from gui.settings_dialog import SettingsDialog
+
+    language("zh_CN")
+    dialog = SettingsDialog(private_settings)
+
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any("完成当前文件后重新启动" in text for text in texts), texts

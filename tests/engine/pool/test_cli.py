@@ -73,12 +73,19 @@ def test_usage_errors_exit_with_status_2(
     assert "error" in capsys.readouterr().err
 
 
-def test_a_run_without_models_is_a_usage_error(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_a_run_without_models_is_a_usage_error_that_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     monkeypatch.delenv(cli.MODELS_ENV, raising=False)
-    assert cli.main([str(ROOT / "tests/data/speech.wav")]) == cli.EXIT_USAGE
-    assert "--models" in capsys.readouterr().err
+    monkeypatch.setenv("FUNSCRIBE_MODEL_CACHE", str(tmp_path))  # an empty model cache
+    clip = str(ROOT / "tests/data/speech.wav")
+
+    assert cli.main([clip]) == cli.EXIT_USAGE
+    assert "funscribe models download zh" in capsys.readouterr().err
+    assert cli.main([clip, "--preset", "en"]) == cli.EXIT_USAGE
+    assert "funscribe models download en" in capsys.readouterr().err
+    assert cli.main([clip, "--preset", "klingon"]) == cli.EXIT_USAGE
+    assert "unknown preset 'klingon'" in capsys.readouterr().err
 
 
 def test_speakers_take_a_number_or_auto() -> None:
