@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from funasr import AutoModel
 
+from engine import speaker_batching
 from engine.fast_load import fast_load, release_freed_memory
 from engine.model_set import ModelSet
 from engine.protocol import JobOptions, Stage
@@ -53,6 +54,7 @@ class Backend:
             self._model = AutoModel(**self.automodel_kwargs(models, threads, device))
         release_freed_memory()
         self._original_inference = self._model.inference
+        self.batch_speaker_windows = speaker_batching.enabled()
         self.load_seconds = time.perf_counter() - started
 
     @staticmethod
@@ -119,7 +121,10 @@ class Backend:
         def inference(input: Any, *args: Any, **kwargs: Any) -> Any:
             role = counter.role_of(kwargs.get("model"), model)
             counter.before(role, input)
-            output = original(input, *args, **kwargs)
+            if role == "spk" and self.batch_speaker_windows and isinstance(input, list):
+                output = speaker_batching.embed_in_batches(original, input, *args, **kwargs)
+            else:
+                output = original(input, *args, **kwargs)
             counter.after(role, input, output)
             return output
 
