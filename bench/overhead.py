@@ -5,8 +5,8 @@ ABBA (BAAB for the next file), (A) the worker's own job function, exactly as a `
 command runs it: decode the file, progress and segment events written as protocol lines, the
 transcript built; and (B) plain `generate` on the already decoded array with the same
 arguments on the same AutoModel instance. Same weights, same process, interleaved, so a
-drifting load cancels out; speaker windows are embedded one at a time, as bare generate
-does, so only our plumbing is measured; wall and CPU time are both reported (run-to-run spread of one
+drifting load cancels out; speaker windows are embedded one at a time, as bare
+generate does, so only our plumbing is measured; wall and CPU time are both reported (run-to-run spread of one
 file on this VM is about +-3%, which bounds what a single run can resolve).
 """
 
