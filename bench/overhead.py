@@ -6,8 +6,9 @@ command runs it: decode the file, progress and segment events written as protoco
 transcript built; and (B) plain `generate` on the already decoded array with the same
 arguments on the same AutoModel instance. Same weights, same process, interleaved, so a
 drifting load cancels out; speaker windows are embedded one at a time, as bare
-generate does, so only our plumbing is measured; wall and CPU time are both reported (run-to-run spread of one
-file on this VM is about +-3%, which bounds what a single run can resolve).
+generate does, so only our plumbing is measured; wall and CPU time are both reported
+(run-to-run spread of one file on this VM is about +-3%, which bounds what a single run
+can resolve).
 """
 
 from __future__ import annotations
