@@ -16,12 +16,9 @@ def preset_args(key: str) -> list[str]:
 
     preset = PRESETS.get(key) or PRESETS[DEFAULT_PRESET]
     local = preset_model_set(preset, default_cache_dir())
-    args: list[str] = []
-    for role, ref in preset.models.items():
-        where = getattr(local, role) if local is not None else ref.model_id
-        if where:
-            args += [f"--{role}", where]
-    return args
+    if local is not None:
+        return local.worker_args()
+    return [arg for role, ref in preset.models.items() for arg in (f"--{role}", ref.model_id)]
 
 
 def pool_config(settings: Settings) -> PoolConfig:
