@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-import engine.pool  # noqa: F401 - first: guards PySide6 6.12's refcount bug on Python 3.11
 from gui import i18n
 from gui.engine_config import pool_config
 from gui.settings import APPLICATION, ORGANIZATION, Key, Settings

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-import engine.pool  # noqa: F401 - first: guards PySide6 6.12's refcount bug on Python 3.11
 from engine.models.cache import CACHE_ENV
 from gui.session_store import DATA_DIR_ENV
 from gui.settings import MODELS_ENV, Key, Settings
