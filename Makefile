@@ -10,7 +10,7 @@ MODELS ?= build/tiny-models
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q
 
-.PHONY: run test lint unit models package package-test bench clean
+.PHONY: run test lint unit models real-window package package-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ lint: $(VENV)/.dev
 test: lint models
 	QT_QPA_PLATFORM=offscreen FUNSCRIBE_TEST_MODELS=$(abspath $(MODELS)) \
 		$(BIN)/python -m pytest -q
+
+# The real app under Xvfb (xcb platform): two committed clips, then build/real-window.png.
+real-window: models
+	xvfb-run -a -s "-screen 0 1280x800x24" \
+		$(BIN)/python -m tests.gui.real_window $(abspath $(MODELS)) build
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench

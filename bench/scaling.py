@@ -19,7 +19,7 @@ from bench.common import ROOT, child_env, table
 
 PROBES = ("compute", "memory", "model")
 SECONDS = 4.0
-SETUP_SECONDS = 6.0  # time for the children to import torch and build their tensors
+READY_TIMEOUT_S = 600.0  # building 1 GiB of tensors on a loaded machine: minutes, not seconds
 
 
 def run(seconds: float = SECONDS) -> dict[str, Any]:
@@ -33,21 +33,44 @@ def run(seconds: float = SECONDS) -> dict[str, Any]:
 
 
 def _rates(probe: str, count: int, seconds: float) -> list[float]:
-    start_at = time.time() + SETUP_SECONDS
-    command = [sys.executable, "-m", "bench.scaling", "--child", probe, str(seconds), str(start_at)]
+    # Each child builds its tensors, says "ready" and waits; all are told "go" together, so
+    # the pair overlaps however long the set-up took (no fixed head start to guess).
+    command = [sys.executable, "-m", "bench.scaling", "--child", probe, str(seconds)]
     env = child_env(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     procs = [
-        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         for _ in range(count)
     ]
-    rates = []
-    for proc in procs:
-        out, _ = proc.communicate(timeout=120)
-        fields = out.strip().splitlines()[-1].split()
-        if fields[0] == "late":
-            raise RuntimeError(f"probe {probe} was not ready in {SETUP_SECONDS} s")
-        rates.append(float(fields[-1]))
-    return rates
+    try:
+        for proc in procs:
+            _wait_ready(proc, probe)
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        rates = []
+        for proc in procs:
+            out, _ = proc.communicate(timeout=seconds * 10 + 60)
+            rates.append(float(out.strip().splitlines()[-1].split()[-1]))
+        return rates
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+
+
+def _wait_ready(proc: subprocess.Popen[str], probe: str) -> None:
+    assert proc.stdout is not None
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line.strip() == "ready":
+            return
+        if not line:
+            raise RuntimeError(f"probe {probe} exited before it was ready ({proc.wait()})")
+    raise RuntimeError(f"probe {probe} was not ready in {READY_TIMEOUT_S:.0f} s")
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -56,8 +79,8 @@ def markdown(result: dict[str, Any]) -> str:
     return table(["probe", "1 process ops/s", "2 processes ops/s", "scaling (max 2)"], rows)
 
 
-def child(probe: str, seconds: float, start_at: float) -> None:
-    """Run one probe from `start_at` (wall clock, so that pairs overlap); print its rate."""
+def child(probe: str, seconds: float) -> None:
+    """Build the probe, say "ready", run it for `seconds` once told "go"; print its rate."""
     import torch
 
     torch.set_num_threads(1)
@@ -73,10 +96,8 @@ def child(probe: str, seconds: float, start_at: float) -> None:
         x = torch.randn(100, 512)
         step = lambda: [torch.nn.functional.linear(x, w) for w in layers]  # noqa: E731
     step()
-    if time.time() > start_at:
-        print("late", flush=True)
-        return
-    time.sleep(start_at - time.time())
+    print("ready", flush=True)
+    sys.stdin.readline()  # "go": every process of the run is ready
     ops, started = 0, time.perf_counter()
     while time.perf_counter() - started < seconds:
         step()
@@ -85,11 +106,11 @@ def child(probe: str, seconds: float, start_at: float) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`--child PROBE SECONDS START_AT`: one probe process."""
+    """`--child PROBE SECONDS`: one probe process."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--child", nargs=3, metavar=("PROBE", "SECONDS", "START_AT"), required=True)
+    parser.add_argument("--child", nargs=2, metavar=("PROBE", "SECONDS"), required=True)
     args = parser.parse_args(argv)
-    child(args.child[0], float(args.child[1]), float(args.child[2]))
+    child(args.child[0], float(args.child[1]))
     return 0
 
 

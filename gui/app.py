@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui import i18n
 from gui.engine_config import pool_config
+from gui.platform_check import platform_problem
 from gui.settings import APPLICATION, ORGANIZATION, Key, Settings
 from gui.theme import apply_theme
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 SHUTDOWN_MS = 5000
+IDLE_CLOSE_DELAY_MS = 300
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -30,6 +32,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--quit-after", type=int, metavar="MS", help="close after MS ms (tests)")
     parser.add_argument(
         "--quit-when-idle", action="store_true", help="close once every queued file is finished"
+    )
+    parser.add_argument(
+        "--screenshot", type=Path, metavar="PNG", help="save the window as PNG before it closes"
     )
     parser.add_argument("--language", choices=i18n.SUPPORTED, help="UI language for this run")
     parser.add_argument("--theme", choices=("system", "light", "dark"), help="theme for this run")
@@ -76,9 +81,15 @@ def start_workers(window: MainWindow, settings: Settings) -> None:
     dialog.open()
 
 
-def _report_and_close(window: MainWindow) -> None:
-    # For smoke tests of the frozen app: proof on stderr that the window really was shown.
+def _report_and_close(window: MainWindow, screenshot: Path | None) -> None:
+    # For smoke tests and CI: proof on stderr that the window really was shown, and a picture
+    # of it as the window system shows it (the screen's pixels, not a re-render).
     print(f"window shown: {window.isVisible()} ({window.windowTitle()})", file=sys.stderr)
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        picture = window.screen().grabWindow(window.winId())
+        saved = picture.save(str(screenshot), "PNG")
+        print(f"screenshot {'saved' if saved else 'NOT saved'}: {screenshot}", file=sys.stderr)
     window.close()
 
 
@@ -88,7 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv[1:])
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationName(APPLICATION)
-    app = QApplication.instance() or QApplication(argv)
+    app = QApplication.instance()
+    if app is None:
+        problem = platform_problem(argv)
+        if problem is not None:  # Qt would abort with a core dump and a vaguer message
+            print(problem, file=sys.stderr)
+            return 1
+        app = QApplication(argv)
     settings = Settings()
     apply_theme(app, args.theme or settings.value(Key.THEME))  # type: ignore[arg-type]
     language = args.language or i18n.pick_language(settings.value(Key.LANGUAGE))
@@ -100,9 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.files:
         QTimer.singleShot(0, lambda: window.add_paths(args.files))
     if args.quit_when_idle:
-        window.pool.idle.connect(window.close)
+        # After a short delay: the last row's "Done" must be painted before the screenshot.
+        window.pool.idle.connect(
+            lambda: QTimer.singleShot(
+                IDLE_CLOSE_DELAY_MS, lambda: _report_and_close(window, args.screenshot)
+            )
+        )
     if args.quit_after is not None:
-        QTimer.singleShot(args.quit_after, lambda: _report_and_close(window))
+        QTimer.singleShot(args.quit_after, lambda: _report_and_close(window, args.screenshot))
 
     import qasync
 
