@@ -19,12 +19,17 @@ import numpy as np
 import torch
 from funasr import AutoModel
 
-from engine import speaker_batching
+from engine import funasr_fixes, speaker_batching
+from engine.asr_language import is_english_vocabulary
 from engine.fast_load import fast_load, release_freed_memory
 from engine.model_set import ModelSet
 from engine.protocol import JobOptions, Stage
+from engine.speakers.capture import ClusterRecorder
+from engine.speakers.embeddings import SpeakerEmbeddings
 
 SAMPLE_RATE = 16_000
+# Before any model runs: FunASR 1.4.16's plain-Paraformer timestamps (see engine.funasr_fixes).
+funasr_fixes.apply()
 
 
 class JobCancelled(Exception):
@@ -54,7 +59,10 @@ class Backend:
             self._model = AutoModel(**self.automodel_kwargs(models, threads, device))
         release_freed_memory()
         self._original_inference = self._model.inference
+        self.english = is_english_vocabulary(self._token_list())
         self.batch_speaker_windows = speaker_batching.enabled()
+        # The last job's clustered embeddings (None without diarization): re-cluster input.
+        self.speaker_embeddings: SpeakerEmbeddings | None = None
         self.load_seconds = time.perf_counter() - started
 
     @staticmethod
@@ -76,10 +84,24 @@ class Backend:
                 kwargs[f"{role}_kwargs"] = {"ncpu": threads, "device": device}
         return kwargs
 
+    def _token_list(self) -> list[str]:
+        tokenizer = self._model.kwargs.get("tokenizer")
+        return [str(t) for t in getattr(tokenizer, "token_list", None) or []]
+
     @staticmethod
-    def generate_kwargs(options: JobOptions) -> dict[str, Any]:
-        """The per-call `generate` arguments for `options`."""
-        kwargs: dict[str, Any] = {"return_raw_text": True, "sentence_timestamp": True}
+    def generate_kwargs(options: JobOptions, english: bool = False) -> dict[str, Any]:
+        """The per-call `generate` arguments for `options` (`english`: an English ASR model)."""
+        kwargs: dict[str, Any] = {
+            "return_raw_text": True,
+            "sentence_timestamp": True,
+            # inference_with_vad asks for timestamps only when a speaker model is loaded;
+            # plain Paraformer (the English model) then gives none, and every sentence
+            # would be a whole VAD segment of up to 60 s without token times.
+            "output_timestamp": True,
+        }
+        if english:
+            # ASCII punctuation and spaced words (timestamp_sentence_en), not `how are you。`.
+            kwargs["en_post_proc"] = True
         if options.speakers is not None:
             kwargs["preset_spk_num"] = options.speakers
         if options.hotwords.strip():
@@ -92,14 +114,21 @@ class Backend:
         """`AutoModel.generate` on `audio`, reporting progress and honouring cancel."""
         counter = _SegmentCounter(audio.size * 1000 // SAMPLE_RATE, hooks)
         model = self._model
+        recorder = ClusterRecorder(model)
+        self.speaker_embeddings = None
         try:
-            with self._diarization(options.diarize), self._instrumented(counter):
-                result = model.generate(input=audio, **self.generate_kwargs(options))
+            with (
+                self._diarization(options.diarize),
+                self._instrumented(counter),
+                recorder.recording(),
+            ):
+                result = model.generate(input=audio, **self.generate_kwargs(options, self.english))
         finally:
             # A long file's buffers stay in glibc's heap otherwise; FunASR workers grow
             # across jobs (FunASR #1839, #2116) and each extra GB is one worker fewer.
             release_freed_memory()
         counter.finish()
+        self.speaker_embeddings = recorder.embeddings(counter.pending, audio.size, self.models.spk)
         return list(result)
 
     @contextmanager

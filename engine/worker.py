@@ -177,6 +177,7 @@ def _run_job(
     from engine.audio import SAMPLE_RATE, AudioError, decode_audio
     from engine.backend import JobCancelled, JobHooks
     from engine.result_shape import transcript_dict
+    from engine.speakers.embeddings import attach_to_result
 
     def cancelled() -> bool:
         return inbox.is_cancelled(job.job)
@@ -198,10 +199,13 @@ def _run_job(
         decoded = time.perf_counter()
         duration_ms = audio.size * 1000 // SAMPLE_RATE
         raw: list[dict[str, Any]] = []
+        embeddings = None
         if audio.size:
             hooks = JobHooks(progress=on_progress, segment=on_segment, cancelled=cancelled)
             raw = backend.transcribe(audio, job.options, hooks)
+            embeddings = backend.speaker_embeddings
         transcript = transcript_dict(raw, job.path, duration_ms, backend.models.as_dict())
+        attach_to_result(transcript, embeddings)
         finished = time.perf_counter()
         stats = {
             "audio_seconds": duration_ms / 1000,

@@ -1,0 +1,82 @@
+"""Re-cluster a finished transcript's speakers from its kept embeddings, with FunASR's code.
+
+The steps are `AutoModel.inference_with_vad`'s own, after ASR and punctuation: the
+ClusterBackend (its path by window count: one speaker under 20 windows, spectral under 2,048,
+k-means or UMAP+HDBSCAN above), `postprocess` (labels → speaker turns), `distribute_spk`
+(turns → sentences). Given the count the file was transcribed with, and numpy's RNG state of
+that moment, the result is the transcript FunASR produced.
+
+Imports torch and FunASR: run it in the worker or a helper process, never the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from engine.speakers.embeddings import RngState, SpeakerEmbeddings
+from engine.speakers.naming import carry_names, renumber, with_labels
+from engine.transcript import Transcript
+
+NEEDS_RERUN = (
+    "this transcript has no kept speaker embeddings (it was transcribed before FunScribe kept"
+    " them, or without speakers): transcribe the file again to change its speakers"
+)
+
+
+class ReclusterError(ValueError):
+    """A transcript that cannot be re-clustered; the message says why, for the user."""
+
+
+def cluster_labels(embeddings: SpeakerEmbeddings, speakers: int | None) -> np.ndarray:
+    """FunASR's ClusterBackend labels for the windows, `speakers` fixed or None (automatic)."""
+    import torch
+    from funasr.models.campplus.cluster_backend import ClusterBackend
+
+    backend = ClusterBackend(**embeddings.cluster)
+    saved = RngState.current()
+    if embeddings.rng is not None:
+        embeddings.rng.restore()
+    try:
+        # FunASR passes a CPU tensor; sklearn converts it the same way here.
+        labels = backend(torch.from_numpy(embeddings.vectors), oracle_num=speakers)
+    finally:
+        saved.restore()
+    return np.asarray(labels)
+
+
+def sentence_speakers(
+    transcript: Transcript, embeddings: SpeakerEmbeddings, speakers: int | None
+) -> list[int]:
+    """FunASR's raw speaker id for each sentence of `transcript`, re-clustered."""
+    from funasr.models.campplus.utils import distribute_spk, postprocess
+
+    labels = cluster_labels(embeddings, speakers)
+    segments: list[list[Any]] = [[float(st), float(ed)] for st, ed in embeddings.windows]
+    turns = postprocess(segments, None, labels, embeddings.vectors)
+    sentences = [{"start": s.start_ms, "end": s.end_ms} for s in transcript.sentences]
+    distribute_spk(sentences, turns)
+    return [int(s["spk"]) for s in sentences]
+
+
+def recluster(
+    transcript: Transcript, embeddings: SpeakerEmbeddings | None, speakers: int | None
+) -> Transcript:
+    """A copy of `transcript` with speakers re-clustered to `speakers` (None: automatic).
+
+    Names carry over where a new speaker is mostly an old one; text and times are untouched.
+    """
+    if embeddings is None or embeddings.count == 0:
+        raise ReclusterError(NEEDS_RERUN)
+    if speakers is not None and speakers < 1:
+        raise ReclusterError("the speaker count must be at least 1")
+    if not transcript.sentences:
+        return replace(transcript, sentences=[], speakers=[])
+    labels = renumber(sentence_speakers(transcript, embeddings, speakers))
+    return replace(
+        transcript,
+        sentences=with_labels(transcript.sentences, labels),
+        speakers=carry_names(transcript.sentences, transcript.speakers, labels),
+    )
