@@ -25,6 +25,7 @@ from engine.protocol import (
     Hello,
     LineReader,
     Progress,
+    ProtocolError,
     Result,
     Segment,
     Shutdown,
@@ -73,15 +74,22 @@ class _Inbox:
     cancelled: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     running: str | None = None
+    stopping: bool = False  # `shutdown` or end of input: the running job ends `stopped`
 
     def is_cancelled(self, job: str) -> bool:
         with self.lock:
-            return job in self.cancelled
+            return self.stopping or job in self.cancelled
+
+    def end_code(self, job: str) -> ErrorCode:
+        """How an interrupted job ends: the user's cancel wins over our own stop."""
+        with self.lock:
+            return ErrorCode.CANCELLED if job in self.cancelled else ErrorCode.STOPPED
 
 
 def _read_commands(stdin: IO[bytes], inbox: _Inbox, writer: ProtocolWriter) -> None:
-    def bad_line(line: bytes, why: str) -> None:
-        writer.send(Error(job=None, code=ErrorCode.BAD_REQUEST, message=f"ignored line: {why}"))
+    def bad_line(line: bytes, error: ProtocolError) -> None:
+        # A transcribe with bad options names its job: that job ends here, it never waits.
+        writer.send(Error(job=error.job, code=ErrorCode.BAD_REQUEST, message=f"bad line: {error}"))
 
     reader = LineReader(bad_line)
     while True:
@@ -97,13 +105,12 @@ def _read_commands(stdin: IO[bytes], inbox: _Inbox, writer: ProtocolWriter) -> N
             elif isinstance(message, Shutdown):
                 break
             else:
-                bad_line(data, f"{message.type} is not a command")
+                bad_line(data, ProtocolError(f"{message.type} is not a command"))
         else:
             continue
         break
     with inbox.lock:
-        if inbox.running is not None:
-            inbox.cancelled.add(inbox.running)
+        inbox.stopping = True
     inbox.jobs.put(None)
 
 
@@ -216,9 +223,20 @@ def _run_job(
     except AudioError as exc:
         return Error(job=job.job, code=exc.code, message=str(exc))
     except JobCancelled:
-        return Error(job=job.job, code=ErrorCode.CANCELLED, message="cancelled")
-    except MemoryError:
-        return Error(job.job, ErrorCode.OUT_OF_MEMORY, "out of memory", traceback.format_exc())
+        code = inbox.end_code(job.job)
+        return Error(job=job.job, code=code, message=code.value)
     except Exception as exc:
-        code = ErrorCode.OUT_OF_MEMORY if "out of memory" in str(exc) else ErrorCode.INTERNAL
-        return Error(job.job, code, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        return failure(job.job, exc)
+
+
+def failure(job: str, exc: BaseException) -> Error:
+    """The error for an exception in a job; out of memory is told by the exception's type."""
+    code = ErrorCode.OUT_OF_MEMORY if is_out_of_memory(exc) else ErrorCode.INTERNAL
+    return Error(job, code, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """MemoryError, or torch's OutOfMemoryError (by class name: torch stays out of here)."""
+    return isinstance(exc, MemoryError) or any(
+        cls.__name__ == "OutOfMemoryError" for cls in type(exc).__mro__
+    )

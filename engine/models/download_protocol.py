@@ -1,6 +1,7 @@
 """Events of the model download process (`python -m engine.models.download`), one per line.
 
-Like the worker protocol: JSON objects on stdout, each with the version `v` and a `type`.
+The same codec as the worker protocol (`engine.jsonlines`): JSON objects on stdout, each
+with the version `v` and a `type`.
 A download sends `plan` once, `progress` as bytes arrive, and ends with exactly one `done` or
 `error`. Cancelling is the parent's job: it kills the process, and the files that arrived stay
 as a partial download that the next run resumes.
@@ -8,12 +9,15 @@ as a partial download that the next run resumes.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
-import json
-import typing
+import logging
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
+
+from engine.jsonlines import Codec, LineReader, ProtocolError
+
+log = logging.getLogger(__name__)
 
 DOWNLOAD_PROTOCOL_VERSION = 1
 
@@ -80,64 +84,29 @@ class DownloadError(DownloadEvent):
 
 
 EVENTS: tuple[type[DownloadEvent], ...] = (Plan, DownloadProgress, Done, DownloadError)
-_BY_TYPE = {cls.type: cls for cls in EVENTS}
+CODEC: Codec[DownloadEvent] = Codec(DOWNLOAD_PROTOCOL_VERSION, EVENTS)
+_KEPT_BAD_LINES = 10
 
 
 def encode(event: DownloadEvent) -> bytes:
     """One line of JSON, UTF-8, newline-terminated."""
-    body: dict[str, Any] = {"v": DOWNLOAD_PROTOCOL_VERSION, "type": event.type}
-    for f in dataclasses.fields(event):
-        value = getattr(event, f.name)
-        body[f.name] = value.value if isinstance(value, enum.Enum) else value
-    return (json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return CODEC.encode(event)
 
 
 def decode(line: bytes | str) -> DownloadEvent:
-    """Parse one line; raises ValueError for anything that is not a valid event."""
-    try:
-        body = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"not JSON: {exc}") from None
-    if not isinstance(body, dict) or body.get("v") != DOWNLOAD_PROTOCOL_VERSION:
-        raise ValueError(f"not a version {DOWNLOAD_PROTOCOL_VERSION} download event")
-    cls = _BY_TYPE.get(str(body.get("type")))
-    if cls is None:
-        raise ValueError(f"unknown download event {body.get('type')!r}")
-    hints = typing.get_type_hints(cls)
-    kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in body:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise ValueError(f"{cls.type}: missing field {f.name!r}")
-            continue
-        value = body[f.name]
-        hint = hints[f.name]
-        if isinstance(hint, type) and issubclass(hint, enum.Enum):
-            try:
-                value = hint(value)
-            except ValueError:
-                raise ValueError(f"{cls.type}.{f.name}: unknown value {value!r}") from None
-        kwargs[f.name] = value
-    return cls(**kwargs)
+    """Parse one line; raises ProtocolError (a ValueError) for anything that is not an event."""
+    return CODEC.decode(line)
 
 
-class EventReader:
-    """Splits a byte stream into events; bad lines go to `bad_lines`, never raise."""
+class EventReader(LineReader[DownloadEvent]):
+    """Splits a byte stream into events; bad lines are logged and counted, never raised."""
 
     def __init__(self) -> None:
-        self._buffer = b""
-        self.bad_lines: list[bytes] = []
+        super().__init__(CODEC.decode, self._on_bad)
+        self.bad_line_count = 0
+        self.bad_lines: deque[bytes] = deque(maxlen=_KEPT_BAD_LINES)  # the latest few
 
-    def feed(self, data: bytes) -> list[DownloadEvent]:
-        """Add `data`; return every complete event now available."""
-        self._buffer += data
-        *lines, self._buffer = self._buffer.split(b"\n")
-        events: list[DownloadEvent] = []
-        for line in lines:
-            if not line.strip():
-                continue
-            try:
-                events.append(decode(line))
-            except ValueError:
-                self.bad_lines.append(line)
-        return events
+    def _on_bad(self, line: bytes, error: ProtocolError) -> None:
+        self.bad_line_count += 1
+        self.bad_lines.append(line[:200])
+        log.warning("download process: ignored line (%s): %r", error, line[:200])

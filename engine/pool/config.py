@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from engine.pool.launcher import worker_command
 from engine.pool.sizing import default_threads, default_workers, physical_cores
 
+# Cold starts of the full-size models measured 8.2 s (mapped weights) and 11.2 s (FunASR's
+# loader) from spawn to hello (bench/results/latest.md, section 5), with a warm page cache.
+# A cold disk or a swapping machine is several times slower; a hung one never finishes.
+DEFAULT_LOAD_TIMEOUT_S = 180.0
+
 
 @dataclass
 class PoolConfig:
@@ -20,6 +25,10 @@ class PoolConfig:
     device: str = "cpu"
     program: tuple[str, list[str]] | None = None  # the whole worker command, for tests
     passive_when_oversubscribed: bool = True  # False: the benchmark's unmitigated case
+    # A worker that has not loaded its models by then is stopped (None: wait forever).
+    load_timeout_s: float | None = DEFAULT_LOAD_TIMEOUT_S
+    respawn_delay_ms: int = 500  # after the 2nd death in a row; doubles with each further one
+    max_early_deaths: int = 3  # deaths in a row, before finishing a job, that break a slot
 
     def worker_total(self) -> int:
         """Workers to run."""
@@ -36,6 +45,14 @@ class PoolConfig:
         args = ["--models", self.models_dir] if self.models_dir else []
         args += [*self.model_args, "--device", self.device]
         return worker_command(args, self.worker_threads())
+
+    def load_timeout_ms(self) -> int | None:
+        """The load timeout in milliseconds, or None for none."""
+        return int(self.load_timeout_s * 1000) if self.load_timeout_s else None
+
+    def respawn_delay(self, deaths: int) -> int:
+        """Milliseconds to wait before starting a worker after `deaths` deaths in a row."""
+        return 0 if deaths <= 1 else self.respawn_delay_ms * 2 ** (deaths - 2)
 
     def oversubscribed(self) -> bool:
         """More busy threads than physical cores (only when the user overrides the sizing)."""

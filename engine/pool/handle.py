@@ -1,13 +1,17 @@
 """One worker process behind a QProcess: protocol events in, typed Qt signals out.
 
-Every QProcess signal is connected here and nowhere else. A job's end is emitted exactly once,
-whether the worker answers, fails to start, fails to load its models or dies mid-job: the
-synthesized error names the exit code and the tail of the worker's stderr. When we stop a
-worker ourselves we set `_abort` first, so its end is never guessed from an exit code.
+Every QProcess signal is connected here and nowhere else. The worker's life is a
+`WorkerState` (engine/pool/worker_state.py), changed only through `_set_state`; a worker
+takes a job only in a state the table marks as accepting, so a worker that is stopping,
+killed or failed is never handed one. A job's end is emitted exactly once, whether the worker
+answers, fails to start, fails to load its models or dies mid-job. When we stop a worker
+ourselves we record why (`_stop_cause`) before signalling it, so its end is never guessed
+from an exit code: a user's cancel ends the job `cancelled`, our own stop ends it `stopped`.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import os
 import signal
@@ -16,7 +20,9 @@ from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signa
 
 from engine.pool import procs
 from engine.pool.procs import NOT_STARTED, describe_exit, last_message
+from engine.pool.worker_state import WorkerState, check_transition
 from engine.protocol import (
+    PROTOCOL_VERSION,
     Cancel,
     Error,
     ErrorCode,
@@ -24,10 +30,12 @@ from engine.protocol import (
     LineReader,
     Message,
     Progress,
+    ProtocolError,
     Result,
     Segment,
     Shutdown,
     Transcribe,
+    VersionMismatch,
     encode,
 )
 
@@ -36,6 +44,17 @@ __all__ = ["NOT_STARTED", "WorkerHandle", "describe_exit", "last_message"]
 log = logging.getLogger(__name__)
 
 _STDERR_TAIL_BYTES = 8192
+_W = WorkerState
+# Failures that starting the same command again cannot mend.
+_HOPELESS = frozenset(
+    {ErrorCode.WORKER_START_FAILED, ErrorCode.MODEL_LOAD_FAILED, ErrorCode.PROTOCOL_MISMATCH}
+)
+
+
+class _StopCause(enum.Enum):
+    CANCEL = "cancelled"  # the user's cancel was not answered in time
+    STOP = "stopped"  # shutdown, reconfigure, recycle: the pool's own decision
+    FAILED = "failed"  # it cannot become ready: load timeout, wrong protocol, load error
 
 
 class WorkerHandle(QObject):
@@ -45,6 +64,7 @@ class WorkerHandle(QObject):
     progressed = Signal(str, object)  # job id, Progress
     segmented = Signal(str, object)  # job id, Segment
     jobEnded = Signal(str, object)  # job id, Result | Error — exactly once per job
+    stateChanged = Signal(object)  # WorkerState
     exited = Signal(int)  # exit code; negative: killed by that signal; NOT_STARTED
 
     cancel_grace_ms = 1000  # a cancel not answered by then stops the process
@@ -57,6 +77,7 @@ class WorkerHandle(QObject):
         args: list[str],
         env: dict[str, str] | None = None,
         parent: QObject | None = None,
+        load_timeout_ms: int | None = None,
     ) -> None:
         super().__init__(parent)
         self._program = program
@@ -79,17 +100,20 @@ class WorkerHandle(QObject):
         self._process.readyReadStandardError.connect(self._on_stderr)
         self._reader = LineReader(self._on_bad_line)
         self._stderr = bytearray()
+        self._state = _W.STARTING
         self._pid: int | None = None
         self._hello: Hello | None = None
-        self._load_error: Error | None = None
+        self._failure: Error | None = None  # why it can never become ready
+        self._stop_cause: _StopCause | None = None
         self._job: Transcribe | None = None
         self._sent = False
-        self._abort: str | None = None
-        self._stopping = False
+        self._answered = 0  # jobs the worker itself ended with a result or an error
         self._exit_code: int | None = None
+        self._load_timeout_ms = load_timeout_ms
         self._cancel_timer = self._timer(self._force_cancel)
         self._term_timer = self._timer(self.terminate)
         self._kill_timer = self._timer(self.kill)
+        self._load_timer = self._timer(self._on_load_timeout)
 
     def _timer(self, slot: object) -> QTimer:
         timer = QTimer(self)
@@ -98,6 +122,11 @@ class WorkerHandle(QObject):
         return timer
 
     # ---- state ---------------------------------------------------------------------------
+
+    @property
+    def state(self) -> WorkerState:
+        """Where the worker is in its life."""
+        return self._state
 
     @property
     def pid(self) -> int | None:
@@ -116,13 +145,13 @@ class WorkerHandle(QObject):
 
     @property
     def is_ready(self) -> bool:
-        """Models loaded (hello received) and the process still running."""
-        return self._hello is not None and self._exit_code is None
+        """Models loaded (hello received) and the process not stopping or gone."""
+        return self._hello is not None and self._state in (_W.IDLE, _W.BUSY)
 
     @property
     def accepting(self) -> bool:
-        """Can take a job now: alive, not being stopped, no job assigned."""
-        return self._exit_code is None and not self._stopping and self._job is None
+        """Can take a job now (the state table decides)."""
+        return self._state.accepting
 
     @property
     def exited_code(self) -> int | None:
@@ -135,15 +164,38 @@ class WorkerHandle(QObject):
         return self._hello
 
     @property
+    def jobs_answered(self) -> int:
+        """Jobs the worker itself ended with a result or an error."""
+        return self._answered
+
+    @property
+    def stop_requested(self) -> bool:
+        """True once we told the worker to stop (or stopped it) for any reason."""
+        return self._stop_cause is not None
+
+    @property
     def failure(self) -> Error | None:
-        """Why the worker never became ready (start or model load failure), once known."""
-        if self._hello is not None:
+        """Why the worker never became ready (start, load, protocol, timeout), once known."""
+        if self._failure is not None:
+            return self._failure
+        if self._hello is not None or self._exit_code is None or self._stop_cause:
             return None
-        if self._load_error is not None:
-            return self._load_error
+        return self._death_error(self._exit_code, None)
+
+    @property
+    def hopeless(self) -> bool:
+        """Starting the same command again cannot help (no program, bad models, protocol)."""
+        return self._failure is not None and self._failure.code in _HOPELESS
+
+    def death(self) -> Error | None:
+        """How the exited worker ended if not at our request (None when we stopped it)."""
         if self._exit_code is None:
             return None
-        return self._death_error(self._exit_code, "")
+        if self._failure is not None:
+            return self._failure
+        if self._stop_cause is not None:
+            return None
+        return self._death_error(self._exit_code, None)
 
     def stderr_tail(self, lines: int = 20) -> str:
         """The last lines the worker wrote to stderr."""
@@ -158,15 +210,18 @@ class WorkerHandle(QObject):
 
     def start(self) -> None:
         """Start the process; `ready` follows once its models are loaded."""
+        if self._load_timeout_ms:
+            self._load_timer.start(self._load_timeout_ms)
         self._process.start(self._program, self._args)
 
     def run(self, command: Transcribe) -> None:
         """Assign a job; it is sent as soon as the worker is ready."""
         if not self.accepting:
-            raise RuntimeError("worker cannot take a job now")
+            raise RuntimeError(f"worker {self._pid} cannot take a job ({self._state.value})")
         self._job = command
         self._sent = False
-        if self.is_ready:
+        self._set_state(_W.BUSY)
+        if self._hello is not None:
             self._send_job()
 
     def cancel(self) -> None:
@@ -180,11 +235,11 @@ class WorkerHandle(QObject):
         self._cancel_timer.start(self.cancel_grace_ms)
 
     def shutdown(self) -> None:
-        """Ask the worker to exit (after its job), stopping it if it does not in time."""
-        if self._exit_code is not None or self._stopping:
+        """Ask the worker to exit (its job ends `stopped`), stopping it if it does not in time."""
+        if self._state in (_W.STOPPING, _W.EXITED):
             return
-        self._stopping = True
-        if not self.is_ready:
+        self._stop(_StopCause.STOP)
+        if self._hello is None:
             self.terminate()  # still loading: it would read `shutdown` only after loading
             return
         self._write(Shutdown())
@@ -193,8 +248,7 @@ class WorkerHandle(QObject):
 
     def terminate(self) -> None:
         """SIGTERM to the worker's process group; SIGKILL follows if it lingers."""
-        self._stopping = True
-        self._abort = self._abort or "stopped"
+        self._stop(_StopCause.STOP)
         if self._running():
             self._signal(signal.SIGTERM)
             self._process.terminate()
@@ -202,8 +256,7 @@ class WorkerHandle(QObject):
 
     def kill(self) -> None:
         """SIGKILL to the worker's process group at once."""
-        self._stopping = True
-        self._abort = self._abort or "killed"
+        self._stop(_StopCause.STOP)
         if self._running():
             self._signal(signal.SIGKILL)
             self._process.kill()
@@ -215,6 +268,34 @@ class WorkerHandle(QObject):
         return bool(self._process.waitForFinished(max(msecs, 0)))
 
     # ---- internals -------------------------------------------------------------------------
+
+    def _set_state(self, state: WorkerState) -> None:
+        """The one place the state changes; the table in worker_state.py says what is legal."""
+        if state is self._state:
+            return
+        check_transition(self._state, state, f"worker {self._pid}")
+        self._state = state
+        self.stateChanged.emit(state)
+
+    def _stop(self, cause: _StopCause) -> None:
+        """Record why we stop the worker (the first reason stands) and stop giving it jobs."""
+        self._stop_cause = self._stop_cause or cause
+        self._load_timer.stop()
+        if self._state is not _W.EXITED:
+            self._set_state(_W.STOPPING)
+
+    def _fail(self, error: Error, terminate: bool = True) -> None:
+        """The worker can never become ready: stop it, then end its job with the reason."""
+        self._failure = self._failure or error
+        self._stop(_StopCause.FAILED)
+        if self._job is not None:
+            self._end_job(Error(self._job.job, error.code, error.message, error.detail))
+        if self._exit_code is not None:
+            return  # read from its last output: it is gone already
+        if terminate:
+            self.terminate()
+        else:
+            self._term_timer.start(self.shutdown_grace_ms)  # it exits by itself; in case not
 
     def _running(self) -> bool:
         return self._process.state() != QProcess.ProcessState.NotRunning
@@ -239,19 +320,28 @@ class WorkerHandle(QObject):
     def _end_job(self, end: Result | Error) -> None:
         job, self._job, self._sent = self._job, None, False
         self._cancel_timer.stop()
+        if self._state is _W.BUSY:
+            self._set_state(_W.IDLE if self._hello is not None else _W.LOADING)
         if job is not None:
             self.jobEnded.emit(job.job, end)
 
     def _force_cancel(self) -> None:
         if self._job is None:
             return
-        self._abort = "cancelled"
         log.info("worker %s did not answer cancel in time; stopping it", self._pid)
+        self._stop(_StopCause.CANCEL)  # first: no job may be handed to it while its job ends
         self._end_job(Error(self._job.job, ErrorCode.CANCELLED, "cancelled (worker stopped)"))
         self.terminate()
 
+    def _on_load_timeout(self) -> None:
+        seconds = (self._load_timeout_ms or 0) / 1000
+        text = f"worker did not load its models within {seconds:g} s"
+        self._fail(Error(None, ErrorCode.LOAD_TIMEOUT, text, self.stderr_tail()))
+
     def _on_started(self) -> None:
         self._pid = int(self._process.processId()) or None
+        if self._state is _W.STARTING:
+            self._set_state(_W.LOADING)
 
     def _on_error(self, error: QProcess.ProcessError) -> None:
         if error != QProcess.ProcessError.FailedToStart:
@@ -259,72 +349,92 @@ class WorkerHandle(QObject):
                 log.warning("worker %s: %s", self._pid, self._process.errorString())
             return
         # `finished` never comes for a process that did not start: end everything here.
-        self._exit_code = NOT_STARTED
         message = f"could not start worker {self._program!r}: {self._process.errorString()}"
-        self._load_error = Error(None, ErrorCode.WORKER_START_FAILED, message)
-        if self._job is not None:
-            self._end_job(Error(self._job.job, ErrorCode.WORKER_START_FAILED, message))
-        self.exited.emit(NOT_STARTED)
+        self._failure = self._failure or Error(None, ErrorCode.WORKER_START_FAILED, message)
+        self._exit(NOT_STARTED)
 
     def _on_stdout(self) -> None:
-        data = bytes(self._process.readAllStandardOutput().data())
-        for message in self._reader.feed(data):
+        data = self._process.readAllStandardOutput().data()
+        for message in self._reader.feed(bytes(data)):
             self._on_message(message)
 
     def _on_stderr(self) -> None:
         self._stderr += bytes(self._process.readAllStandardError().data())
         del self._stderr[:-_STDERR_TAIL_BYTES]
 
-    def _on_bad_line(self, line: bytes, why: str) -> None:
-        log.warning("worker %s: ignored line (%s): %r", self._pid, why, line[:200])
+    def _on_bad_line(self, line: bytes, error: ProtocolError) -> None:
+        if isinstance(error, VersionMismatch) and self._hello is None and not self._failure:
+            text = f"worker speaks protocol v{error.version}, this app v{PROTOCOL_VERSION}"
+            self._fail(Error(None, ErrorCode.PROTOCOL_MISMATCH, text))
+            return
+        log.warning("worker %s: ignored line (%s): %r", self._pid, error, line[:200])
 
     def _on_message(self, message: Message) -> None:
         current = self._job.job if self._job else None
         if isinstance(message, Hello):
-            self._hello = message
-            self.ready.emit(message)
-            if self._job is not None and not self._sent:
-                self._send_job()
+            self._on_hello(message)
         elif isinstance(message, Progress | Segment):
             if message.job == current:
                 signal_ = self.progressed if isinstance(message, Progress) else self.segmented
                 signal_.emit(message.job, message)
         elif isinstance(message, Result | Error) and message.job is not None:
             if message.job == current:
+                self._answered += 1
                 self._end_job(message)
         elif isinstance(message, Error):
             if message.code == ErrorCode.MODEL_LOAD_FAILED:
-                self._load_error = message
-                if self._job is not None:
-                    job = self._job.job
-                    self._end_job(Error(job, message.code, message.message, message.detail))
+                self._fail(message, terminate=False)
             else:
                 log.warning("worker %s: %s: %s", self._pid, message.code.value, message.message)
 
+    def _on_hello(self, hello: Hello) -> None:
+        if self._hello is not None or self._state in (_W.STOPPING, _W.EXITED):
+            self._hello = self._hello or hello  # it did load: a later death is no start failure
+            return
+        self._hello = hello
+        self._load_timer.stop()
+        if self._state is _W.LOADING:
+            self._set_state(_W.IDLE)
+        self.ready.emit(hello)
+        if self._job is not None and not self._sent:
+            self._send_job()
+
     def _on_finished(self, code: int, status: QProcess.ExitStatus) -> None:
-        self._on_stdout()
-        self._on_stderr()
         exit_code = -code if status == QProcess.ExitStatus.CrashExit else code
-        self._exit_code = exit_code
-        for timer in (self._cancel_timer, self._term_timer, self._kill_timer):
-            timer.stop()
         if self._pid is not None and self._own_group:
             procs.signal_group(self._pid, signal.SIGKILL)  # orphans the worker left behind
+        self._exit(exit_code)
+
+    def _exit(self, exit_code: int) -> None:
+        """The one exit: EXITED first (no job can be handed to it), then the last words, the
+        job's end, and `exited`."""
+        self._exit_code = exit_code
+        for timer in (self._cancel_timer, self._term_timer, self._kill_timer, self._load_timer):
+            timer.stop()
+        self._set_state(_W.EXITED)
+        if exit_code != NOT_STARTED:
+            self._on_stdout()
+            self._on_stderr()
         if self._job is not None:
             self._end_job(self._death_error(exit_code, self._job.job))
         self.exited.emit(exit_code)
 
-    def _death_error(self, exit_code: int, job: str) -> Error:
-        if self._abort is not None:
-            return Error(job, ErrorCode.CANCELLED, f"cancelled (worker {self._abort})")
-        if self._load_error is not None:
-            return Error(job, self._load_error.code, self._load_error.message)
+    def _death_error(self, exit_code: int, job: str | None) -> Error:
+        if self._stop_cause is _StopCause.CANCEL:
+            return Error(job, ErrorCode.CANCELLED, "cancelled (worker stopped)")
+        if self._failure is not None:
+            return Error(job, self._failure.code, self._failure.message, self._failure.detail)
+        if self._stop_cause is _StopCause.STOP:
+            return Error(job, ErrorCode.STOPPED, "stopped (the pool stopped its worker)")
         tail = self.stderr_tail()
         last = last_message(tail)
         how = describe_exit(exit_code)
         if self._hello is None:
             text = f"worker exited before its models were ready ({how})"
             code = ErrorCode.WORKER_START_FAILED
+        elif job is None:
+            text = f"worker exited with no job ({how})"
+            code = ErrorCode.WORKER_CRASHED
         else:
             text = f"worker died while running this job ({how})"
             code = ErrorCode.WORKER_CRASHED

@@ -1,43 +1,41 @@
 """The job queue and the workers that run it; knows nothing about widgets.
 
 Jobs run in queue order on whichever worker is free. A worker is assigned its next job while
-its models still load (the job shows as LOADING). A worker that dies after loading is replaced;
-its job is retried once. One that never gets ready is not restarted until work arrives and no
-worker is left, and then its jobs fail with its reason rather than wait forever.
+its models still load (the job shows as LOADING). Each worker lives in a `WorkerSlot`, which
+restarts it when it dies and gives up (the slot is *broken*) after a few deaths in a row; a job
+whose worker died mid-job is retried once. When every slot is broken, queued jobs fail with
+the reason rather than wait forever, and new work tries the slots afresh.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
 from engine.pool.config import PoolConfig
-from engine.pool.eta import Throughput, audio_seconds_of, overall_percent
+from engine.pool.eta import audio_seconds_of, overall_percent
 from engine.pool.handle import WorkerHandle
 from engine.pool.job_queue import JobQueue
 from engine.pool.jobs import Job, JobState
-from engine.pool.launcher import worker_environment
+from engine.pool.slot import WorkerSlot
 from engine.protocol import Error, ErrorCode, JobOptions, Progress, Result, Segment, Transcribe
 
 __all__ = ["MAX_CRASHES", "PoolConfig", "WorkerPool"]
 
 MAX_CRASHES = 2  # a job whose worker died this often fails for good
-_MIB = 1024 * 1024
-
-
-@dataclass
-class _Slot:
-    """A place for one worker: its current process and this machine's measured throughput."""
-
-    handle: WorkerHandle | None = None
-    throughput: Throughput = field(default_factory=Throughput)
-    broken: Error | None = None  # why the last worker here never got ready
-    stale: bool = False  # started under an older config: restart once it has no job
-    retired: bool = False  # the pool shrank: stop once it has no job, then drop the slot
-    restarting: bool = False  # we stopped it to restart it, so its exit is no failure
+# A job that ended with one of these never ran: it waits for a worker (or for every slot
+# to break, which fails it with the slot's reason).
+_NEVER_RAN = frozenset(
+    {
+        ErrorCode.WORKER_START_FAILED,
+        ErrorCode.MODEL_LOAD_FAILED,
+        ErrorCode.LOAD_TIMEOUT,
+        ErrorCode.PROTOCOL_MISMATCH,
+        ErrorCode.STOPPED,
+    }
+)
 
 
 class WorkerPool(QObject):
@@ -49,17 +47,19 @@ class WorkerPool(QObject):
     orderChanged = Signal()  # move() reordered the queue
     segmentReceived = Signal(str, object)  # job id, Segment
     workersChanged = Signal(int, int)  # busy, total
+    brokenChanged = Signal()  # a worker slot broke or was revived; see broken_reasons()
     idle = Signal()  # nothing queued, nothing running
 
     def __init__(self, config: PoolConfig, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._config = config
         self._jobs = JobQueue()
-        self._slots: list[_Slot] = []
+        self._slots: list[WorkerSlot] = []
         self._crashes: dict[str, int] = {}
         self._cancelling: set[str] = set()
         self._started = self._closing = self._had_work = False
         self._workers_shown = (-1, -1)
+        self._broken_shown: list[str] = []
 
     # ---- workers ---------------------------------------------------------------------------
 
@@ -68,34 +68,39 @@ class WorkerPool(QObject):
         if self._started:
             return
         self._started = True
-        self._slots = [_Slot() for _ in range(self._config.worker_total())]
-        for slot in self._slots:
-            self._spawn(slot)
+        for _ in range(self._config.worker_total()):
+            self._add_slot()
         self._dispatch()
 
     @property
     def worker_count(self) -> int:
-        """Worker processes alive (loading or ready)."""
-        return sum(1 for s in self._slots if s.handle is not None and s.handle.exited_code is None)
+        """Worker processes alive (starting, loading, ready or stopping)."""
+        return len(self._handles())
 
     @property
     def ready_count(self) -> int:
         """Workers with their models loaded."""
-        return sum(1 for h in self._live_handles() if h.is_ready)
+        return sum(1 for h in self._handles() if h.is_ready)
 
     @property
     def busy_count(self) -> int:
         """Workers holding a job."""
-        return sum(1 for s in self._slots if s.handle is not None and s.handle.busy)
+        return sum(1 for h in self._handles() if h.busy)
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers."""
-        return [h.pid for h in self._live_handles() if h.pid is not None]
+        return [h.pid for h in self._handles() if h.pid is not None]
+
+    def broken_reasons(self) -> list[str]:
+        """Why each broken worker slot gave up (empty while every slot works)."""
+        return [s.broken.message for s in self._slots if s.broken is not None]
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
         """Stop every worker and wait until they are gone; running jobs go back to QUEUED."""
         self._closing = True
-        handles = self._live_handles()
+        for slot in self._slots:
+            slot.close()
+        handles = self._handles()
         for handle in handles:
             handle.shutdown()
         deadline = time.monotonic() + timeout_ms / 1000
@@ -111,54 +116,53 @@ class WorkerPool(QObject):
 
     def reconfigure(self, config: PoolConfig) -> None:
         """Run under `config` from now on: idle workers restart at once, busy ones after
-        their job, and the pool grows or shrinks to the new worker count. No job is lost."""
+        their job, and the pool grows or shrinks to the new worker count. No job is lost;
+        broken slots try again."""
         if config == self._config:
             return
         self._config = config
         if not self._started or self._closing:
             return
         target = config.worker_total()
-        for index, slot in enumerate(self._slots):
-            slot.stale, slot.retired = True, index >= target
+        for index, slot in enumerate(list(self._slots)):
+            if index >= target:
+                slot.retire()
+            else:
+                slot.renew()
         while len(self._slots) < target:
-            self._slots.append(_Slot())
-            self._spawn(self._slots[-1])
-        for slot in list(self._slots):
-            self._restart_if_free(slot)
+            self._add_slot()
         self._dispatch()
 
-    def _restart_if_free(self, slot: _Slot) -> None:
-        """Stop a stale worker that holds no job; its exit brings one under the new config."""
-        if not (slot.stale or slot.retired):
-            return
-        handle = slot.handle
-        if handle is None or handle.exited_code is not None:
-            if slot.retired:
-                self._slots.remove(slot)
-            else:
-                self._spawn(slot)  # a worker that never started may start under the new config
-        elif not handle.busy:
-            slot.restarting = True
-            handle.shutdown()
+    def _add_slot(self) -> None:
+        slot = WorkerSlot(lambda: self._config, self)
+        self._slots.append(slot)
+        slot.ready.connect(lambda _hello, s=slot: self._on_ready(s))
+        slot.progressed.connect(lambda job, p, s=slot: self._on_progress(s, job, p))
+        slot.segmented.connect(self._on_segment)
+        slot.jobEnded.connect(lambda job, end, s=slot: self._on_ended(s, job, end))
+        slot.changed.connect(self._on_slot_changed)
+        slot.retired.connect(lambda s=slot: self._on_retired(s))
+        slot.start()
 
-    def _live_handles(self) -> list[WorkerHandle]:
-        return [
-            s.handle for s in self._slots if s.handle is not None and s.handle.exited_code is None
-        ]
+    def _handles(self) -> list[WorkerHandle]:
+        return [s.handle for s in self._slots if s.handle is not None]
 
-    def _spawn(self, slot: _Slot) -> None:
-        program, args = self._config.command()
-        config = self._config
-        env = None if config.program else worker_environment(oversubscribed=config.oversubscribed())
-        handle = WorkerHandle(program, args, env, parent=self)
-        slot.handle, slot.stale, slot.restarting = handle, False, False
-        handle.ready.connect(lambda _hello, s=slot, h=handle: self._on_ready(s, h))
-        handle.progressed.connect(lambda job, p, s=slot: self._on_progress(s, job, p))
-        handle.segmented.connect(self._on_segment)
-        handle.jobEnded.connect(lambda job, end, s=slot, h=handle: self._on_ended(s, h, job, end))
-        handle.exited.connect(lambda _code, s=slot, h=handle: self._on_exited(s, h))
-        handle.start()
+    def _on_slot_changed(self) -> None:
         self._show_workers()
+        reasons = self.broken_reasons()
+        if reasons != self._broken_shown:
+            self._broken_shown = reasons
+            self.brokenChanged.emit()
+        if reasons and not self._closing and not any(s.usable for s in self._slots):
+            broken = next(s.broken for s in self._slots if s.broken is not None)
+            self._fail_queued(broken)
+        self._dispatch()
+
+    def _on_retired(self, slot: WorkerSlot) -> None:
+        if slot in self._slots:
+            self._slots.remove(slot)
+            slot.deleteLater()
+        self._on_slot_changed()
 
     def _show_workers(self) -> None:
         shown = (self.busy_count, self.worker_count)
@@ -191,11 +195,11 @@ class WorkerPool(QObject):
         self._dispatch()
 
     def _revive(self) -> None:
-        # New work while every worker failed to start: try them afresh (a user action, so a
-        # worker that can never start costs one attempt per submit, not an endless loop).
-        if self._started and not self._closing and not self._live_handles():
+        # New work while every slot is broken: try them afresh (a user action, so a worker
+        # that can never start costs a few attempts per submit, never an endless loop).
+        if self._started and not self._closing and not any(s.usable for s in self._slots):
             for slot in self._slots:
-                self._spawn(slot)
+                slot.revive()
 
     def jobs(self) -> list[Job]:
         """Every job, in queue order."""
@@ -214,7 +218,7 @@ class WorkerPool(QObject):
             self._finish(job, JobState.CANCELLED, Error(job.id, ErrorCode.CANCELLED, "cancelled"))
         elif job.state.active:
             self._cancelling.add(job_id)
-            for handle in self._live_handles():
+            for handle in self._handles():
                 if handle.job_id == job_id:
                     handle.cancel()
 
@@ -262,8 +266,10 @@ class WorkerPool(QObject):
             return
         queued = self._jobs.queued()
         for slot in self._slots:
+            if not queued:
+                break
             handle = slot.handle
-            if not queued or handle is None or not handle.accepting:
+            if handle is None or not handle.accepting:
                 continue
             job = queued.pop(0)
             job.reset_attempt()
@@ -278,17 +284,17 @@ class WorkerPool(QObject):
             self.jobChanged.emit(job.id)
         self._show_workers()
 
-    def _on_ready(self, slot: _Slot, handle: WorkerHandle) -> None:
-        slot.broken = None
-        job = self._jobs.get(handle.job_id or "")
-        if job is not None and job.state is JobState.LOADING:
+    def _on_ready(self, slot: WorkerSlot) -> None:
+        handle = slot.handle
+        job = self._jobs.get(handle.job_id or "") if handle is not None else None
+        if handle is not None and job is not None and job.state is JobState.LOADING:
             job.move_to(JobState.RUNNING)
             job.started_at = time.time()
             job.worker_pid = handle.pid
             self.jobChanged.emit(job.id)
         self._dispatch()
 
-    def _on_progress(self, slot: _Slot, job_id: str, progress: Progress) -> None:
+    def _on_progress(self, slot: WorkerSlot, job_id: str, progress: Progress) -> None:
         job = self._jobs.get(job_id)
         if job is None or job.state is not JobState.RUNNING:
             return
@@ -302,7 +308,7 @@ class WorkerPool(QObject):
     def _on_segment(self, job_id: str, segment: Segment) -> None:
         self.segmentReceived.emit(job_id, segment)
 
-    def _on_ended(self, slot: _Slot, handle: WorkerHandle, job_id: str, end: object) -> None:
+    def _on_ended(self, slot: WorkerSlot, job_id: str, end: object) -> None:
         job = self._jobs.get(job_id)
         if job is None or not job.state.active:
             return
@@ -316,29 +322,21 @@ class WorkerPool(QObject):
             wall = (job.finished_at or 0) - (job.started_at or 0)
             slot.throughput.add(job.audio_seconds or 0, wall)
         elif isinstance(end, Error):
-            self._finish(job, self._state_after(job, handle, end, requested), end)
-        limit = self._config.rss_limit_mb
-        if limit and not self._closing and handle.rss_bytes() > limit * _MIB:
-            handle.shutdown()  # recycled: `exited` brings a fresh one
-        if slot.handle is handle and not self._closing:
-            self._restart_if_free(slot)
+            self._finish(job, self._state_after(job, end, requested), end)
         self._dispatch()
 
-    def _state_after(
-        self, job: Job, handle: WorkerHandle, error: Error, requested: bool
-    ) -> JobState:
-        """Where a job goes after a worker's error: back in line, or to an end state."""
-        if requested and error.code in (ErrorCode.CANCELLED, ErrorCode.WORKER_CRASHED):
+    def _state_after(self, job: Job, error: Error, requested: bool) -> JobState:
+        """Where a job goes after an error: the code says who ended it, never a flag."""
+        if requested and error.code in (ErrorCode.STOPPED, ErrorCode.WORKER_CRASHED):
             return JobState.CANCELLED  # the user's cancel stands, however the worker ended
-        if self._closing or error.code is ErrorCode.CANCELLED:
-            return JobState.QUEUED  # stopped by us, not by the user: it runs again later
+        if error.code is ErrorCode.CANCELLED:
+            return JobState.CANCELLED
+        if error.code in _NEVER_RAN:
+            return JobState.QUEUED  # it runs on the next worker, or fails if every slot breaks
         if error.code is ErrorCode.WORKER_CRASHED:
             self._crashes[job.id] = self._crashes.get(job.id, 0) + 1
             return JobState.QUEUED if self._crashes[job.id] < MAX_CRASHES else JobState.FAILED
-        never_ran = error.code in (ErrorCode.WORKER_START_FAILED, ErrorCode.MODEL_LOAD_FAILED)
-        # Only a worker that did load its models proves this one's failure was its own.
-        others = [h for h in self._live_handles() if h is not handle and h.is_ready]
-        return JobState.QUEUED if never_ran and others else JobState.FAILED
+        return JobState.FAILED
 
     def _finish(self, job: Job, state: JobState, error: Error | None) -> None:
         job.move_to(state)
@@ -353,27 +351,9 @@ class WorkerPool(QObject):
         self.jobChanged.emit(job.id)
         self._check_idle()
 
-    def _on_exited(self, slot: _Slot, handle: WorkerHandle) -> None:
-        # The exited handle stays a child of the pool until the pool goes: with PySide6 6.12
-        # its deleteLater() crashed in ~QObject once the pool itself had been collected.
-        if slot.handle is handle and not self._closing:
-            if slot.retired:
-                self._slots.remove(slot)
-            elif slot.restarting:
-                self._spawn(slot)  # reconfigured: stopped by us, loading or not
-            elif handle.hello is None:
-                slot.broken, slot.handle = handle.failure, None
-                if not self._live_handles():
-                    self._fail_queued(slot.broken)
-            else:
-                self._spawn(slot)  # crashed, stopped after a cancel, or recycled
-        self._show_workers()
-        self._dispatch()
-
-    def _fail_queued(self, why: Error | None) -> None:
-        error = why or Error(None, ErrorCode.WORKER_START_FAILED, "no worker could be started")
+    def _fail_queued(self, why: Error) -> None:
         for job in self._jobs.queued():
-            self._finish(job, JobState.FAILED, error)
+            self._finish(job, JobState.FAILED, why)
 
     def _check_idle(self) -> None:
         if self._had_work and not self._jobs.has_work():

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import typing
 from pathlib import Path
 
 import pytest
 
-from engine import protocol
+from engine import jsonlines, protocol, protocol_docs
 from engine.protocol import (
     Cancel,
     Error,
@@ -22,6 +24,7 @@ from engine.protocol import (
     Shutdown,
     Stage,
     Transcribe,
+    VersionMismatch,
     decode,
     encode,
 )
@@ -79,7 +82,7 @@ def test_invalid_lines_raise_a_protocol_error_naming_the_problem(line: bytes, wh
 
 def test_reader_skips_and_reports_a_garbage_line_and_keeps_reading() -> None:
     bad: list[tuple[bytes, str]] = []
-    reader = LineReader(lambda line, why: bad.append((line, why)))
+    reader = LineReader(lambda line, error: bad.append((line, str(error))))
     stream = encode(Cancel(job="a")) + b"garbage {\n" + encode(Shutdown())
     messages = list(reader.feed(stream[:7])) + list(reader.feed(stream[7:]))
     assert messages == [Cancel(job="a"), Shutdown()]
@@ -106,6 +109,66 @@ def test_job_options_default_to_automatic_speakers_and_no_hotwords() -> None:
 
 def test_docs_protocol_md_is_generated_from_the_code() -> None:
     docs = Path(__file__).parents[2] / "docs" / "protocol.md"
-    assert docs.read_text(encoding="utf-8") == protocol.markdown(), (
-        "docs/protocol.md is stale: run `python -m engine.protocol --markdown > docs/protocol.md`"
+    assert docs.read_text(encoding="utf-8") == protocol_docs.markdown(), (
+        "docs/protocol.md is stale: run `python -m engine.protocol_docs > docs/protocol.md`"
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "why"),
+    [
+        ({"hotwords": 5}, "transcribe.options.hotwords: expected a string, got an integer"),
+        ({"diarize": "no"}, "transcribe.options.diarize: expected true or false, got a string"),
+        ({"speakers": True}, "transcribe.options.speakers: expected int | None, got true"),
+        ({"speakers": 2.5}, "transcribe.options.speakers: expected int | None, got a number"),
+    ],
+)
+def test_job_options_of_the_wrong_type_are_refused_naming_the_field_and_the_job(
+    options: dict[str, object], why: str
+) -> None:
+    line = to_line({"v": 1, "type": "transcribe", "job": "j9", "path": "p", "options": options})
+    with pytest.raises(ProtocolError) as caught:
+        decode(line)
+    assert str(caught.value) == why
+    assert caught.value.job == "j9"  # so the worker can end that job with `bad_request`
+
+
+def test_a_message_of_another_version_is_a_version_mismatch_naming_the_version() -> None:
+    with pytest.raises(VersionMismatch) as caught:
+        decode(b'{"v": 2, "type": "hello"}')
+    assert (caught.value.version, caught.value.kind) == (2, "hello")
+
+
+def test_type_hints_are_resolved_once_per_class_not_per_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[object] = []
+    real = typing.get_type_hints
+
+    def counting(obj: object, *args: object, **kwargs: object) -> object:
+        calls.append(obj)
+        return real(obj, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(typing, "get_type_hints", counting)
+    jsonlines._spec.cache_clear()
+    line = encode(Progress(job="a", stage=Stage.ASR, done=1, total=9))
+    for _ in range(100):
+        decode(line)
+    assert calls == [Progress]
+
+
+def test_the_reader_searches_each_byte_once_however_a_long_line_is_chunked() -> None:
+    line = encode(Result(job="a", transcript={"text": "x" * 1_000_000}))
+    reader = LineReader()
+    chunk = 4096
+    messages = []
+    for at in range(0, len(line), chunk):
+        messages += reader.feed(line[at : at + chunk])
+    assert [m.type for m in messages] == ["result"]
+    # Rescanning the buffer on every chunk (the old reader) searches ~120 MB here, not 1 MB.
+    assert reader.scanned == len(line)
+    assert reader.pending == b""
+
+
+def to_line(body: dict[str, object]) -> bytes:
+    return json.dumps(body).encode()

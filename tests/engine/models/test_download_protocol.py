@@ -64,4 +64,11 @@ def test_the_reader_splits_lines_and_sets_bad_ones_aside() -> None:
     data = encode(SAMPLES[0]) + b"garbage\n" + encode(SAMPLES[3])
     assert reader.feed(data[:10]) == []
     assert reader.feed(data[10:]) == [SAMPLES[0], SAMPLES[3]]
-    assert reader.bad_lines == [b"garbage"]
+    assert list(reader.bad_lines) == [b"garbage"]
+
+
+def test_the_reader_keeps_only_the_latest_bad_lines_but_counts_them_all() -> None:
+    reader = EventReader()
+    reader.feed(b"".join(b"junk %d\n" % i for i in range(1000)))
+    assert reader.bad_line_count == 1000
+    assert list(reader.bad_lines) == [b"junk %d" % i for i in range(990, 1000)]

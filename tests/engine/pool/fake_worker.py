@@ -1,12 +1,15 @@
 """A protocol-speaking stand-in for the worker (no models), for pool behaviour the real one
-cannot be made to show on demand: ignoring a cancel, leaving a child process behind.
+cannot be made to show on demand: ignoring a cancel, leaving a child process behind, dying
+right after `hello`, hanging while "loading", speaking another protocol version.
 
     python fake_worker.py [--steps N] [--step-ms MS] [--ignore-cancel] [--spawn-child PIDFILE]
+        [--pidlog FILE] [--exit-after-hello] [--hang-before-hello] [--hello-version V]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -27,6 +30,7 @@ from engine.protocol import (
     Stage,
     Transcribe,
     encode,
+    to_dict,
 )
 
 
@@ -36,6 +40,10 @@ def main() -> int:
     parser.add_argument("--step-ms", type=int, default=20)
     parser.add_argument("--ignore-cancel", action="store_true")
     parser.add_argument("--spawn-child", metavar="PIDFILE")
+    parser.add_argument("--pidlog", metavar="FILE", help="append our pid here when we start")
+    parser.add_argument("--exit-after-hello", action="store_true")
+    parser.add_argument("--hang-before-hello", action="store_true")
+    parser.add_argument("--hello-version", type=int, default=None)
     args = parser.parse_args()
     out = os.fdopen(os.dup(1), "wb", buffering=0)
     lock = threading.Lock()
@@ -44,12 +52,26 @@ def main() -> int:
         with lock:
             out.write(encode(message))  # type: ignore[arg-type]
 
+    if args.pidlog:
+        with open(args.pidlog, "a") as f:
+            f.write(f"{os.getpid()}\n")
     if args.spawn_child:
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
         with open(args.spawn_child, "w") as f:
             f.write(str(child.pid))
-    send(Hello("fake", os.getpid(), "cpu", 1, {"asr": None}, 0.0))
+    if args.hang_before_hello:
+        time.sleep(600)
+    hello = Hello("fake", os.getpid(), "cpu", 1, {"asr": None}, 0.0)
+    if args.hello_version is not None:
+        body = {**to_dict(hello), "v": args.hello_version}
+        with lock:
+            out.write(json.dumps(body).encode() + b"\n")
+        time.sleep(600)  # a worker of another version would wait for commands we cannot send
+    send(hello)
+    if args.exit_after_hello:
+        return 1
     cancelled: set[str] = set()
+    stopping = threading.Event()
     jobs: list[Transcribe | None] = []
     ready = threading.Condition()
 
@@ -63,9 +85,11 @@ def main() -> int:
                     elif isinstance(message, Cancel) and not args.ignore_cancel:
                         cancelled.add(message.job)
                     elif isinstance(message, Shutdown):
+                        stopping.set()
                         jobs.append(None)
                     ready.notify()
         with ready:
+            stopping.set()
             jobs.append(None)
             ready.notify()
 
@@ -76,15 +100,17 @@ def main() -> int:
             job = jobs.pop(0)
         if job is None:
             return 0
-        send(run(job, args, cancelled, send))
+        send(run(job, args, cancelled, stopping, send))
 
 
-def run(job: Transcribe, args: argparse.Namespace, cancelled: set[str], send) -> object:  # type: ignore[no-untyped-def]
+def run(job: Transcribe, args: argparse.Namespace, cancelled: set[str], stopping, send) -> object:  # type: ignore[no-untyped-def]
     total_ms = args.steps * 1000
     send(Progress(job.job, Stage.DECODE, 1, 1, total_ms, total_ms))
     for step in range(args.steps):
         if job.job in cancelled:
             return Error(job.job, ErrorCode.CANCELLED, "cancelled")
+        if stopping.is_set() and not args.ignore_cancel:
+            return Error(job.job, ErrorCode.STOPPED, "stopped")
         time.sleep(args.step_ms / 1000)
         send(Progress(job.job, Stage.ASR, step + 1, args.steps, (step + 1) * 1000, total_ms))
     sentence = {"start": 0, "end": total_ms, "text": job.path, "speaker": 0, "tokens": []}
