@@ -18,6 +18,7 @@ from engine.cli_progress import ProgressView, Summary
 from engine.export import FORMATS, write
 from engine.pool.jobs import Job, JobState
 from engine.pool.pool import PoolConfig, WorkerPool
+from engine.speakers.embeddings import save_beside
 from engine.transcript import Transcript
 
 
@@ -132,6 +133,8 @@ def write_outputs(job: Job, base: Path, formats: list[str]) -> list[Path]:
         path = base.with_name(f"{base.name}.{FORMATS[fmt].extension}")
         write(transcript, fmt, path)
         written.append(path)
+        if fmt == "json":  # `funscribe recluster` reads the speaker embeddings beside it
+            save_beside(job.transcript, path)
     return written
 
 

@@ -1,5 +1,5 @@
-"""The `funscribe` command: the GUI, or `transcribe`, `models`, `--engine` (a worker process),
-`--self-test`, `--version`.
+"""The `funscribe` command: the GUI, or `transcribe`, `recluster`, `models`, `--engine` (a
+worker process), `--self-test`, `--version`.
 
 No Qt import at module level: a worker started as `funscribe --engine` never loads Qt.
 """
@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         from engine.cli import main as cli_main
 
         return cli_main(args[1:])
+    if args[:1] == ["recluster"]:
+        from engine.speakers.cli import main as recluster_main
+
+        return recluster_main(args[1:])
     if args[:1] == ["models"]:
         from engine.models.cli import main as models_main
 

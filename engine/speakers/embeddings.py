@@ -202,13 +202,13 @@ def attach_to_result(transcript: dict[str, Any], embeddings: SpeakerEmbeddings |
         transcript[PAYLOAD_KEY] = embeddings.to_payload()
 
 
-def take_from_result(transcript: dict[str, Any]) -> SpeakerEmbeddings | None:
-    """Remove the embeddings from a worker result's transcript dict and return them.
+def from_result(transcript: dict[str, Any]) -> SpeakerEmbeddings | None:
+    """The embeddings in a worker result's transcript dict, left in place.
 
     None when the result has none (no speaker model, diarization off, nothing spoken) or
     when they cannot be read; the transcript itself is unaffected either way.
     """
-    payload = transcript.pop(PAYLOAD_KEY, None)
+    payload = transcript.get(PAYLOAD_KEY)
     if payload is None:
         return None
     try:
@@ -217,9 +217,16 @@ def take_from_result(transcript: dict[str, Any]) -> SpeakerEmbeddings | None:
         return None
 
 
+def take_from_result(transcript: dict[str, Any]) -> SpeakerEmbeddings | None:
+    """As `from_result`, and remove them from the dict (a held result stays small)."""
+    embeddings = from_result(transcript)
+    transcript.pop(PAYLOAD_KEY, None)
+    return embeddings
+
+
 def save_beside(transcript: dict[str, Any], transcript_path: str | Path) -> Path | None:
-    """Take the embeddings out of a worker result and write them beside its saved transcript."""
-    embeddings = take_from_result(transcript)
+    """Write a worker result's embeddings beside its saved transcript; the sidecar's path."""
+    embeddings = from_result(transcript)
     if embeddings is None:
         return None
     path = sidecar_path(transcript_path)
