@@ -62,6 +62,12 @@ def asr_tokens(size: str) -> list[str]:
     return [*base, UNK]
 
 
+def english_asr_tokens() -> list[str]:
+    """Tokens of the English model: specials, words and "@@" word pieces, <unk> last, as
+    speech_paraformer-large-vad-punc_asr_nat-en-16k-common-vocab10020's tokens.json is."""
+    return [*SPECIAL_HEAD, *ENGLISH_WORDS, *ENGLISH_PIECES, UNK]
+
+
 def punc_tokens(size: str) -> list[str]:
     """Punctuation token list: the ASR's words and characters, so its output maps to known ids."""
     base = [*PUNC_SPECIAL_HEAD, *CHINESE, *ENGLISH_WORDS, "planning", "release", "office"]
@@ -174,6 +180,48 @@ def asr_config(size: str, vocab_size: int) -> dict[str, Any]:
             # No dither, so the same audio always gives the same text in tests.
             "dither": 0.0,
         },
+        "tokenizer": "CharTokenizer",
+        "tokenizer_conf": {"unk_symbol": UNK, "split_with_space": True},
+    }
+
+
+def english_asr_config(size: str) -> dict[str, Any]:
+    """Plain Paraformer (CifPredictorV2: no timestamp head), as the English preset's model.
+
+    The released model's config.yaml names `model: Paraformer` and `predictor: CifPredictorV2`;
+    its timestamps come from the CIF alphas and peaks (`ts_prediction_lfr6_standard`), which
+    is the call FunASR 1.4.16 makes with its two arguments swapped (engine/funasr_fixes.py).
+    """
+    base = asr_config(size, 0)
+    model_conf = {
+        key: base["model_conf"][key]
+        for key in (
+            "ctc_weight",
+            "lsm_weight",
+            "length_normalized_loss",
+            "predictor_weight",
+            "predictor_bias",
+            "sampling_ratio",
+        )
+    }
+    dim = base["encoder_conf"]["output_size"]
+    return {
+        "model": "Paraformer",
+        "model_conf": model_conf,
+        "encoder": base["encoder"],
+        "encoder_conf": base["encoder_conf"],
+        "decoder": base["decoder"],
+        "decoder_conf": base["decoder_conf"],
+        "predictor": "CifPredictorV2",
+        "predictor_conf": {
+            "idim": dim,
+            "threshold": 1.0,
+            "l_order": 1,
+            "r_order": 1,
+            "tail_threshold": 0.45,
+        },
+        "frontend": base["frontend"],
+        "frontend_conf": base["frontend_conf"],
         "tokenizer": "CharTokenizer",
         "tokenizer_conf": {"unk_symbol": UNK, "split_with_space": True},
     }

@@ -82,6 +82,15 @@ def _asr_biases(model: Any, tokens: list[str], no_bias: int) -> None:
         model.hotword_output_layer.bias[no_bias] = ALWAYS
 
 
+def _english_asr_biases(model: Any, tokens: list[str]) -> None:
+    """Plain Paraformer: the same speaking rate as the SeACo model; no specials, no <unk>."""
+    with torch.no_grad():
+        model.predictor.cif_output.weight.mul_(0.1)
+        model.predictor.cif_output.bias.fill_(math.log(0.3 / 0.7))
+        specials = [tokens.index(t) for t in (*cfg.SPECIAL_HEAD, cfg.UNK)]
+        model.decoder.output_layer.bias[specials] = NEVER
+
+
 def _punc_biases(model: Any) -> None:
     """Never predict <unk>; mostly no mark, with commas and periods often enough to split."""
     with torch.no_grad():
@@ -134,6 +143,18 @@ def build_asr(folder: Path, size: str, seed: int) -> None:
     torch.manual_seed(seed)
     model = instantiate(config, len(tokens), cfg.ASR_LFR_DIM)
     _asr_biases(model, tokens, config["model_conf"]["NO_BIAS"])
+    _save(folder, config, model)
+    _write_tokens(folder, tokens)
+    write_cmvn(folder / "am.mvn", cfg.ASR_LFR_DIM)
+
+
+def build_english_asr(folder: Path, size: str, seed: int) -> None:
+    """Plain Paraformer over English words and "@@" pieces (the English preset's kind)."""
+    tokens = cfg.english_asr_tokens()
+    config = cfg.english_asr_config(size)
+    torch.manual_seed(seed)
+    model = instantiate(config, len(tokens), cfg.ASR_LFR_DIM)
+    _english_asr_biases(model, tokens)
     _save(folder, config, model)
     _write_tokens(folder, tokens)
     write_cmvn(folder / "am.mvn", cfg.ASR_LFR_DIM)
