@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -137,7 +138,7 @@ class SpeakerEmbeddings:
                 )
         except SidecarError:
             raise
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             raise SidecarError(f"unreadable speaker embeddings: {exc}") from exc
 
     def save(self, path: str | Path) -> None:

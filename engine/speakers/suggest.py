@@ -1,0 +1,84 @@
+"""Which library voice each speaker of a transcript sounds like: suggestions, never edits.
+
+A speaker's voice is the mean of the normalised embeddings of the windows inside its
+sentences; it is compared by cosine similarity with the library's voices of the same
+speaker model. A suggestion needs a similarity of at least the threshold, and each library
+voice is suggested for one speaker at most (the most similar).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.speakers.embeddings import SpeakerEmbeddings
+from engine.speakers.library import Voice, mean_of_units
+from engine.transcript import Transcript
+
+# Chosen on the same/different-voice similarities measured with the voice-separating tiny
+# CAM++ (engine/testing/voice_campplus.py; numbers in tests/engine/speakers and the report).
+DEFAULT_THRESHOLD = 0.8
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Speaker `speaker` sounds like library voice `voice` (cosine `similarity`)."""
+
+    speaker: int
+    voice: Voice
+    similarity: float
+
+
+def speaker_windows(transcript: Transcript, embeddings: SpeakerEmbeddings) -> dict[int, np.ndarray]:
+    """Speaker index → indices of the windows whose middle falls in one of its sentences."""
+    middles = embeddings.windows.mean(axis=1) * 1000.0
+    owner = np.full(len(middles), -1, dtype=np.int64)
+    for sentence in transcript.sentences:
+        if sentence.speaker is None:
+            continue
+        inside = (middles >= sentence.start_ms) & (middles <= sentence.end_ms) & (owner < 0)
+        owner[inside] = sentence.speaker
+    return {s.index: np.flatnonzero(owner == s.index) for s in transcript.speakers}
+
+
+def speaker_vectors(
+    transcript: Transcript, embeddings: SpeakerEmbeddings, speaker: int
+) -> np.ndarray:
+    """The embeddings of one speaker's windows (what the library saves); may be empty."""
+    indices = speaker_windows(transcript, embeddings).get(speaker, np.empty(0, dtype=np.int64))
+    return embeddings.vectors[indices]
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine similarity of two vectors (0 for a zero vector)."""
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(np.dot(a, b) / norm) if norm > 0 else 0.0
+
+
+def suggest(
+    transcript: Transcript,
+    embeddings: SpeakerEmbeddings | None,
+    voices: list[Voice],
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[Suggestion]:
+    """Suggested names for the transcript's speakers, by speaker index."""
+    if embeddings is None:
+        return []
+    voices = [v for v in voices if v.model == embeddings.model]
+    pairs: list[Suggestion] = []
+    for speaker, indices in speaker_windows(transcript, embeddings).items():
+        if len(indices) == 0:
+            continue
+        centre = mean_of_units(embeddings.vectors[indices])
+        for voice in voices:
+            similarity = cosine(centre, voice.mean)
+            if similarity >= threshold:
+                pairs.append(Suggestion(speaker, voice, similarity))
+    chosen: dict[int, Suggestion] = {}
+    used: set[str] = set()
+    for pair in sorted(pairs, key=lambda p: -p.similarity):
+        if pair.speaker not in chosen and pair.voice.id not in used:
+            chosen[pair.speaker] = pair
+            used.add(pair.voice.id)
+    return [chosen[k] for k in sorted(chosen)]
