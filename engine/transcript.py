@@ -135,6 +135,54 @@ class Transcript:
         tokens = old.tokens if _letters(text) == _letters(old.text) else ()
         self.sentences[i] = replace(old, text=text, tokens=tokens)
 
+    def add_speaker(self, name: str | None = None) -> int:
+        """A new speaker (next free index, next colour slot); returns its index."""
+        index = max((s.index for s in self.speakers), default=-1) + 1
+        clean = " ".join((name or "").split()) or None
+        self.speakers = [*self.speakers, Speaker(index, clean, index % PALETTE_SIZE)]
+        return index
+
+    def move_sentences(self, rows: list[int], speaker: int) -> None:
+        """Give sentences `rows` to speaker `speaker` (which must exist)."""
+        self.speaker(speaker)
+        for i in rows:
+            if self.sentences[i].speaker != speaker:
+                self.sentences[i] = replace(self.sentences[i], speaker=speaker)
+
+    def split_sentence(self, i: int, at: int) -> None:
+        """Cut sentence `i` before character `at`; the cut time comes from its tokens.
+
+        Tokens whose letters fall before the cut go to the first part and the cut is where
+        the next token starts; without aligned tokens the time is shared by character count.
+        """
+        old = self.sentences[i]
+        head, tail = old.text[:at].rstrip(), old.text[at:].lstrip()
+        if not head or not tail:
+            raise ValueError("a split needs text on both sides of the cut")
+        cut = _token_cut(old, at)
+        if cut is None:
+            ms = old.start_ms + (old.end_ms - old.start_ms) * at // max(len(old.text), 1)
+            first_tokens: tuple[Token, ...] = ()
+            rest_tokens: tuple[Token, ...] = ()
+        else:
+            first_tokens, rest_tokens = old.tokens[:cut], old.tokens[cut:]
+            ms = rest_tokens[0].start_ms if rest_tokens else old.end_ms
+        ms = min(max(ms, old.start_ms), old.end_ms)
+        self.sentences[i : i + 1] = [
+            replace(old, end_ms=ms, text=head, tokens=first_tokens),
+            replace(old, start_ms=ms, text=tail, tokens=rest_tokens),
+        ]
+
+    def join_with_next(self, i: int) -> None:
+        """Join sentence `i` with the one after it; the first one's speaker stays."""
+        if not 0 <= i < len(self.sentences) - 1:
+            raise IndexError("the last sentence has no next one to join")
+        a, b = self.sentences[i], self.sentences[i + 1]
+        wide = a.text and b.text and _is_wide(a.text[-1]) and _is_wide(b.text[0])
+        text = a.text + b.text if wide else f"{a.text} {b.text}".strip()
+        joined = replace(a, end_ms=max(a.end_ms, b.end_ms), text=text, tokens=a.tokens + b.tokens)
+        self.sentences[i : i + 2] = [joined]
+
     # ---- JSON --------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -188,9 +236,24 @@ class Transcript:
         _check_speakers(transcript)
         return transcript
 
-    def to_json(self) -> str:
-        """The transcript as JSON text: stable key order, indented, UTF-8, final newline."""
+    def to_json(self, compact: bool = False) -> str:
+        """The transcript as JSON text: stable key order, UTF-8, final newline.
+
+        Indented for people (exports); compact for the session's own files, which are
+        rewritten after edits and read back only by FunScribe.
+        """
+        if compact:
+            return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def snapshot(self) -> Transcript:
+        """A copy that later edits do not change (sentences and speakers are immutable)."""
+        return replace(
+            self,
+            models=dict(self.models),
+            sentences=list(self.sentences),
+            speakers=list(self.speakers),
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Transcript:
@@ -203,9 +266,9 @@ class Transcript:
             raise ValueError("not a valid FunScribe transcript: expected a JSON object")
         return cls.from_dict(data)
 
-    def save(self, path: str | Path) -> None:
+    def save(self, path: str | Path, compact: bool = False) -> None:
         """Write the JSON file atomically."""
-        write_text_atomic(path, self.to_json())
+        write_text_atomic(path, self.to_json(compact))
 
     @classmethod
     def load(cls, path: str | Path) -> Transcript:
@@ -261,3 +324,25 @@ def _int(value: Any, what: str) -> int:
 
 def _letters(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _token_cut(sentence: Sentence, at: int) -> int | None:
+    """How many tokens lie before character `at`, or None if tokens and text disagree."""
+    if not sentence.tokens:
+        return None
+    pieces = [_letters(t.text) for t in sentence.tokens]
+    if "".join(pieces) != _letters(sentence.text):
+        return None
+    before, count = len(_letters(sentence.text[:at])), 0
+    for n, piece in enumerate(pieces):
+        if count >= before:
+            return n
+        count += len(piece)
+    return len(pieces)
+
+
+def _is_wide(c: str) -> bool:
+    # CJK text joins without a space; the same test as the exporters' line breaking.
+    from engine.export.cues import is_wide_char
+
+    return is_wide_char(c)

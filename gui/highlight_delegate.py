@@ -6,16 +6,25 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, 
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
+    QFontMetrics,
     QPainter,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from gui.row_heights import PAD, wrapped_height
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 HIGHLIGHT = QColor(255, 214, 0)  # marker yellow
-_PAD = 4
 
 
 class HighlightDelegate(QStyledItemDelegate):
@@ -24,10 +33,24 @@ class HighlightDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.query = ""
+        self.editor: QLineEdit | None = None  # the open editor (split at its cursor)
+        self.editor_row = -1
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: ModelIndex
+    ) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QLineEdit):
+            self.editor, self.editor_row = editor, index.row()
+            editor.destroyed.connect(self._editor_gone)
+        return editor
+
+    def _editor_gone(self) -> None:
+        self.editor, self.editor_row = None, -1
 
     def _document(self, option: QStyleOptionViewItem, index: ModelIndex) -> QTextDocument:
         doc = QTextDocument()
-        doc.setDocumentMargin(_PAD)
+        doc.setDocumentMargin(PAD)
         doc.setDefaultFont(option.font)
         doc.setPlainText(str(index.data(Qt.ItemDataRole.DisplayRole) or ""))
         doc.setTextWidth(max(option.rect.width(), 50))
@@ -71,7 +94,5 @@ class HighlightDelegate(QStyledItemDelegate):
         width = option.rect.width()
         if view is not None and hasattr(view, "columnWidth"):
             width = view.columnWidth(index.column())
-        opt = QStyleOptionViewItem(option)
-        opt.rect.setWidth(width)
-        doc = self._document(opt, index)
-        return QSize(width, int(doc.size().height()))
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        return QSize(width, wrapped_height(QFontMetrics(option.font), text, width))

@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QUndoGroup,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -67,13 +68,17 @@ class MainWindow(QMainWindow):
         self.status_line = StatusLine(self.pool)
         self.statusBar().addPermanentWidget(self.status_line)
 
-        self.toolbar_actions = WindowActions(self, self)
+        self.undo_group = QUndoGroup(self)
+        self.toolbar_actions = WindowActions(self, self, self.undo_group)
+        self.addActions(self.transcript.player_bar.shortcut_actions())
         self.queue.selectionModel().selectionChanged.connect(self._selection_changed)
         self.queue.selectionModel().currentRowChanged.connect(self._selection_changed)
         for signal in (self.pool.jobChanged, self.pool.jobAdded, self.pool.jobRemoved):
             signal.connect(self._update_actions)
-        self.session.transcriptChanged.connect(self._update_actions)
-        self.session.transcriptChanged.connect(self.queue_model.refresh_job)
+        for changed in (self.session.transcriptChanged, self.session.edited):
+            changed.connect(self._update_actions)
+            changed.connect(self.queue_model.refresh_job)
+        self.session.transcriptChanged.connect(self._follow_undo_stack)
         self._restore_geometry()
         self._update_actions()
 
@@ -88,7 +93,16 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self, *_: object) -> None:
         self.transcript.show_job(self.queue.current_id())
+        self._follow_undo_stack()
         self._update_actions()
+
+    def _follow_undo_stack(self, *_: object) -> None:
+        # Undo/Redo act on the transcript on screen.
+        job_id = self.transcript.model.job_id
+        stack = self.session.undo_stack(job_id) if job_id else None
+        if stack is not None and stack not in self.undo_group.stacks():
+            self.undo_group.addStack(stack)
+        self.undo_group.setActiveStack(stack)  # type: ignore[arg-type]  # None: no transcript
 
     def notice(self, text: str) -> None:
         """A short message in the status bar (kept in `last_notice` for tests)."""
@@ -277,6 +291,6 @@ class MainWindow(QMainWindow):
         )
         self.settings.sync()
         self.transcript.stop()
-        self.session.save_jobs()
+        self.session.flush()  # edits still waiting for their save are written now
         self.closed.emit()
         super().closeEvent(event)

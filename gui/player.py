@@ -1,4 +1,10 @@
-"""Audio playback from a sentence, when QtMultimedia (PySide6-Addons) is installed."""
+"""Audio playback of a transcript's source, when QtMultimedia (PySide6-Addons) is installed.
+
+`Player` wraps QMediaPlayer with what the player bar needs: play, pause, seek, skip and
+speed (QMediaPlayer keeps the pitch), position and duration in ms. A seek asked for before
+the media has loaded is kept and applied once it has (QMediaPlayer would drop it). Video
+files play their audio track only: no video output is attached.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Signal
+
+SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+SKIP_MS = 5000
 
 
 def multimedia_available() -> bool:
@@ -18,10 +27,14 @@ def multimedia_available() -> bool:
 
 
 class Player(QObject):
-    """Plays one source file from a position; reports where it is, in ms."""
+    """Plays one source file; reports where it is and how long it is, in ms."""
 
     positionChanged = Signal(int)
+    durationChanged = Signal(int)
     playingChanged = Signal(bool)
+    rateChanged = Signal(float)
+    loaded = Signal()  # the media is ready: seeks and the duration are real now
+    failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -32,42 +45,109 @@ class Player(QObject):
         self._loaded = (
             QMediaPlayer.MediaStatus.LoadedMedia,
             QMediaPlayer.MediaStatus.BufferedMedia,
+            QMediaPlayer.MediaStatus.BufferingMedia,
+            QMediaPlayer.MediaStatus.EndOfMedia,
         )
+        self._invalid = QMediaPlayer.MediaStatus.InvalidMedia
         self._player: Any = QMediaPlayer(self)
         self._output = QAudioOutput(self)
         self._player.setAudioOutput(self._output)
         self._source: Path | None = None
         self._pending_ms: int | None = None
         self._player.positionChanged.connect(self.positionChanged)
+        self._player.durationChanged.connect(self.durationChanged)
+        self._player.playbackRateChanged.connect(self.rateChanged)
         self._player.mediaStatusChanged.connect(self._status_changed)
+        self._player.errorOccurred.connect(lambda _error, text: self.failed.emit(text))
         self._player.playbackStateChanged.connect(
             lambda state: self.playingChanged.emit(state == self._states.PlayingState)
         )
 
-    def play_from(self, path: Path, ms: int) -> None:
-        """Play `path` starting at `ms`."""
+    @property
+    def source(self) -> Path | None:
+        """The file loaded, or None."""
+        return self._source
+
+    def load(self, path: Path) -> None:
+        """Make `path` the source (nothing happens if it already is)."""
         if self._source != path:
             self._source = path
+            self._pending_ms = None
             self._player.setSource(QUrl.fromLocalFile(str(path)))
-        if self._player.mediaStatus() in self._loaded:
-            self._player.setPosition(ms)
-        else:
-            self._pending_ms = ms  # a seek before the media is loaded would be dropped
+
+    def play_from(self, path: Path, ms: int) -> None:
+        """Play `path` starting at `ms`."""
+        self.load(path)
+        self.seek(ms)
+        self.play()
+
+    def play(self) -> None:
+        """Start or resume playback."""
         self._player.play()
 
-    def _status_changed(self, status: object) -> None:
-        if status in self._loaded and self._pending_ms is not None:
-            self._player.setPosition(self._pending_ms)
-            self._pending_ms = None
+    def pause(self) -> None:
+        """Pause; `play` resumes here."""
+        self._player.pause()
+
+    def toggle(self) -> None:
+        """Pause while playing, play otherwise."""
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
 
     def stop(self) -> None:
         """Stop playback."""
         self._player.stop()
 
+    def seek(self, ms: int) -> None:
+        """Go to `ms` (clamped to the media)."""
+        ms = max(0, ms)
+        if self.duration > 0:
+            ms = min(ms, self.duration)
+        if self._player.mediaStatus() in self._loaded:
+            self._player.setPosition(ms)
+        else:
+            self._pending_ms = ms
+
+    def skip(self, delta_ms: int) -> None:
+        """Move `delta_ms` forward (negative: back)."""
+        self.seek(self.position + delta_ms)
+
+    def set_rate(self, rate: float) -> None:
+        """Playback speed, 0.5 to 2 (the pitch stays)."""
+        self._player.setPlaybackRate(min(max(rate, SPEEDS[0]), SPEEDS[-1]))
+
+    @property
+    def rate(self) -> float:
+        """The playback speed."""
+        return float(self._player.playbackRate())
+
+    @property
+    def position(self) -> int:
+        """Where playback is, in ms (a pending seek counts)."""
+        if self._pending_ms is not None:
+            return self._pending_ms
+        return int(self._player.position())
+
+    @property
+    def duration(self) -> int:
+        """The media's length in ms (0 until loaded)."""
+        return int(self._player.duration())
+
     @property
     def playing(self) -> bool:
         """True while audio plays."""
         return bool(self._player.playbackState() == self._states.PlayingState)
+
+    def _status_changed(self, status: object) -> None:
+        if status in self._loaded:
+            if self._pending_ms is not None:
+                ms, self._pending_ms = self._pending_ms, None
+                self._player.setPosition(ms)
+            self.loaded.emit()
+        elif status == self._invalid:
+            self.failed.emit(self._player.errorString())
 
 
 def make_player(parent: QObject | None = None) -> Player | None:

@@ -101,9 +101,17 @@ class SessionStore:
         """Where job `job_id`'s transcript (with the user's edits) is kept."""
         return self.folder / TRANSCRIPT_DIR / f"{job_id}.json"
 
-    def save_jobs(self, jobs: list[Job]) -> bool:
-        """Write the queue if it differs from the last write; True when it wrote."""
-        body = {"version": SESSION_VERSION, "jobs": [job_record(job) for job in jobs]}
+    def save_jobs(self, jobs: list[Job], unsaved: frozenset[str] = frozenset()) -> bool:
+        """Write the queue if it differs from the last write; True when it wrote.
+
+        Jobs in `unsaved` are done but their transcript is not on disk yet: they are kept as
+        running, so after a crash they run again instead of coming back without text.
+        """
+        records = [job_record(job) for job in jobs]
+        for record in records:
+            if record["id"] in unsaved:
+                record["state"] = JobState.RUNNING.value
+        body = {"version": SESSION_VERSION, "jobs": records}
         text = json.dumps(body, ensure_ascii=False, indent=1)
         if text == self._last_jobs:
             return False
@@ -113,10 +121,10 @@ class SessionStore:
         return True
 
     def save_transcript(self, job_id: str, transcript: Transcript) -> None:
-        """Write one transcript, edits included."""
+        """Write one transcript, edits included (compact: only FunScribe reads it back)."""
         path = self.transcript_file(job_id)
         path.parent.mkdir(parents=True, exist_ok=True)
-        transcript.save(path)
+        transcript.save(path, compact=True)
 
     def forget(self, job_id: str) -> None:
         """Delete a removed job's transcript file."""

@@ -36,6 +36,7 @@ class SpeakerBar(QWidget):
         self._layout.addStretch(1)
         self.buttons: dict[int, QToolButton] = {}
         model.modelReset.connect(self.refresh)
+        model.speakersChanged.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:

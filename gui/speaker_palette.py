@@ -31,4 +31,9 @@ def speaker_tint(slot: int, dark: bool) -> QColor:
     return color
 
 
+def playing_color(dark: bool) -> QColor:
+    """The background of the sentence being played: stronger than any speaker tint."""
+    return QColor(255, 214, 0, 90 if dark else 110)
+
+
 NO_SPEAKER = QColor(128, 128, 128)

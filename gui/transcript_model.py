@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import enum
 from typing import Any
 
@@ -12,13 +13,14 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from engine.transcript import Transcript
 from gui.session import Session
-from gui.speaker_palette import NO_SPEAKER, speaker_color, speaker_tint
+from gui.speaker_palette import NO_SPEAKER, playing_color, speaker_color, speaker_tint
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 START_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,6 +62,8 @@ def speaker_label(transcript: Transcript, index: int | None) -> str:
 class TranscriptModel(QAbstractTableModel):
     """The sentences of the job shown; edits go through the session, which saves them."""
 
+    speakersChanged = Signal()  # names, colours or the speaker list of the shown transcript
+
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._session = session
@@ -67,8 +71,10 @@ class TranscriptModel(QAbstractTableModel):
         self._transcript: Transcript | None = None
         self._slots: dict[int, int] = {}
         self._playing = -1
-        self._own_edit = False
         session.transcriptChanged.connect(self._transcript_changed)
+        session.sentencesAboutToChange.connect(self._sentences_about_to_change)
+        session.sentencesChanged.connect(self._sentences_changed)
+        session.speakersChanged.connect(self._speakers_changed)
 
     @property
     def job_id(self) -> str | None:
@@ -90,15 +96,61 @@ class TranscriptModel(QAbstractTableModel):
     def _reload(self) -> None:
         self._transcript = self._session.transcript(self._job_id) if self._job_id else None
         self._playing = -1
+        self._reload_slots()
+
+    def _reload_slots(self) -> None:
         speakers = self._transcript.speakers if self._transcript else []
         self._slots = {s.index: s.color_slot for s in speakers}
 
     def _transcript_changed(self, job_id: str) -> None:
-        if job_id != self._job_id or self._own_edit:
+        if job_id != self._job_id:
             return
         self.beginResetModel()
         self._reload()
         self.endResetModel()
+
+    # An edit replaces `removed` rows at `first` by `inserted` rows: the overlap changes in
+    # place, the difference is inserted or removed after it (so rows keep their heights).
+    def _sentences_about_to_change(
+        self, job_id: str, first: int, removed: int, inserted: int
+    ) -> None:
+        if job_id != self._job_id:
+            return
+        common = min(removed, inserted)
+        if inserted > removed:
+            self.beginInsertRows(QModelIndex(), first + common, first + inserted - 1)
+        elif removed > inserted:
+            self.beginRemoveRows(QModelIndex(), first + common, first + removed - 1)
+
+    def _sentences_changed(self, job_id: str, first: int, removed: int, inserted: int) -> None:
+        if job_id != self._job_id:
+            return
+        if inserted > removed:
+            self.endInsertRows()
+        elif removed > inserted:
+            self.endRemoveRows()
+        if self._playing >= first + min(removed, inserted):
+            self._playing = -1  # rows moved under the mark; playback sets it again
+        common = min(removed, inserted)
+        if common:
+            self.dataChanged.emit(
+                self.index(first, 0), self.index(first + common - 1, len(Column) - 1)
+            )
+
+    def _speakers_changed(self, job_id: str) -> None:
+        if job_id != self._job_id or not self.rowCount():
+            return
+        self._reload_slots()
+        last = self.rowCount() - 1
+        roles = [Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole, COLOR_ROLE]
+        self.dataChanged.emit(
+            self.index(0, 0),
+            self.index(last, Column.SPEAKER),
+            [Qt.ItemDataRole.DisplayRole, *roles],
+        )
+        # The text column only changes colour, so no view re-measures its height.
+        self.dataChanged.emit(self.index(0, Column.TEXT), self.index(last, Column.TEXT), roles)
+        self.speakersChanged.emit()
 
     def set_playing(self, row: int) -> None:
         """Mark the sentence being played (-1: none)."""
@@ -107,7 +159,11 @@ class TranscriptModel(QAbstractTableModel):
         old, self._playing = self._playing, row
         for changed in (old, row):
             if 0 <= changed < self.rowCount():
-                self.dataChanged.emit(self.index(changed, 0), self.index(changed, 2))
+                # Background only: a view repaints the row and never re-measures it.
+                last = self.index(changed, len(Column) - 1)
+                self.dataChanged.emit(
+                    self.index(changed, 0), last, [Qt.ItemDataRole.BackgroundRole]
+                )
 
     @property
     def playing_row(self) -> int:
@@ -115,13 +171,12 @@ class TranscriptModel(QAbstractTableModel):
         return self._playing
 
     def row_at(self, ms: int) -> int:
-        """The sentence playing at `ms`, or -1."""
+        """The sentence playing at `ms`, or -1 (sentences are in time order)."""
         if self._transcript is None:
             return -1
-        for row, sentence in enumerate(self._transcript.sentences):
-            if sentence.start_ms <= ms < sentence.end_ms:
-                return row
-        return -1
+        sentences = self._transcript.sentences
+        row = bisect.bisect_right(sentences, ms, key=lambda s: s.start_ms) - 1
+        return row if row >= 0 and ms < sentences[row].end_ms else -1
 
     def color_slot(self, speaker: int | None) -> int | None:
         """The colour slot of a speaker index (stable across renames and merges)."""
@@ -173,13 +228,11 @@ class TranscriptModel(QAbstractTableModel):
             return NO_SPEAKER if slot is None else speaker_color(slot, dark)
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.SPEAKER:
             return NO_SPEAKER if slot is None else speaker_color(slot, dark)
-        if role == Qt.ItemDataRole.BackgroundRole and slot is not None:
+        if role == Qt.ItemDataRole.BackgroundRole:
             if index.row() == self._playing:
-                return QApplication.palette().color(QPalette.ColorRole.AlternateBase)
-            return speaker_tint(slot, dark)
-        if role == Qt.ItemDataRole.FontRole and (
-            column == Column.SPEAKER or index.row() == self._playing
-        ):
+                return playing_color(dark)
+            return None if slot is None else speaker_tint(slot, dark)
+        if role == Qt.ItemDataRole.FontRole and column == Column.SPEAKER:
             font = QFont()
             font.setBold(True)
             return font
@@ -196,10 +249,5 @@ class TranscriptModel(QAbstractTableModel):
         text = str(value).strip()
         if not text or text == self.data(index):
             return False
-        self._own_edit = True
-        try:
-            self._session.edit_sentence(self._job_id, index.row(), text)
-        finally:
-            self._own_edit = False
-        self.dataChanged.emit(index, index)
+        self._session.edit_sentence(self._job_id, index.row(), text)
         return True

@@ -1,38 +1,41 @@
-"""The transcript of the selected job: speakers, sentences, search and playback."""
+"""The transcript of the selected job: speakers, sentences, search, editing and playback."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from gui.highlight_delegate import HighlightDelegate
-from gui.player import Player, make_player
+from gui.player_bar import PlayerBar
+from gui.row_heights import RowHeights
+from gui.sentence_actions import SentenceActions
 from gui.session import Session
 from gui.speaker_bar import SpeakerBar
-from gui.transcript_model import START_ROLE, Column, TranscriptModel
+from gui.transcript_model import START_ROLE, Column, TranscriptModel, speaker_label
+
+_CELL_PAD = 16  # room around a cell's text (margins and focus frame)
 
 
 class TranscriptView(QWidget):
-    """Shows one finished job's transcript and lets the user fix names and text."""
+    """Shows one finished job's transcript; names, speakers and text are fixed here."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
         self.model = TranscriptModel(session, self)
-        self.player: Player | None = None
-        self._player_checked = False
         self._matches: list[int] = []
 
         self.title = QLabel()
@@ -46,12 +49,8 @@ class TranscriptView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMaximumWidth(260)
         self.match_label = QLabel()
-        self.stop_button = QToolButton()
-        self.stop_button.setText(self.tr("Stop"))
-        self.stop_button.setVisible(False)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
-        top.addWidget(self.stop_button)
         top.addWidget(self.match_label)
         top.addWidget(self.search)
 
@@ -64,20 +63,27 @@ class TranscriptView(QWidget):
         self.delegate = HighlightDelegate(self.table)
         self.table.setItemDelegateForColumn(Column.TEXT, self.delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         triggers = QAbstractItemView.EditTrigger
         self.table.setEditTriggers(triggers.DoubleClicked | triggers.EditKeyPressed)
         self.table.setWordWrap(True)
         self.table.setShowGrid(False)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(Column.TIME, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.SPEAKER, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths set from the font and the speaker names: "resize to contents" would
+        # measure every row again on each change.
+        header.setSectionResizeMode(Column.TIME, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(Column.SPEAKER, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
+        self.heights = RowHeights(self.table, Column.TEXT)
+        self.actions_ = SentenceActions(session, self.model, self.table, self.delegate)
         self.table.clicked.connect(self._clicked)
+        self.table.activated.connect(self._activated)
         self.placeholder = QLabel(self.tr("Select a finished file to see its transcript."))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setEnabled(False)
+        self.player_bar = PlayerBar(self)
+        self.player_bar.positionChanged.connect(self._position)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -85,15 +91,12 @@ class TranscriptView(QWidget):
         layout.addWidget(self.speakers)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.placeholder, 1)
+        layout.addWidget(self.player_bar)
 
-        self._rows_timer = QTimer(self, singleShot=True, interval=0)
-        self._rows_timer.timeout.connect(self.table.resizeRowsToContents)
         self.model.modelReset.connect(self._after_reset)
-        self.model.dataChanged.connect(lambda *_: self._rows_timer.start())
-        header.sectionResized.connect(lambda *_: self._rows_timer.start())
+        self.model.speakersChanged.connect(self._fit_columns)
         self.search.textChanged.connect(self.set_query)
         self.search.returnPressed.connect(self.next_match)
-        self.stop_button.clicked.connect(self.stop)
         self._after_reset()
 
     def show_job(self, job_id: str | None) -> None:
@@ -107,24 +110,41 @@ class TranscriptView(QWidget):
         has = transcript is not None
         self.table.setVisible(has)
         self.placeholder.setVisible(not has)
+        self.player_bar.setVisible(has)
         self.search.setEnabled(has)
-        self.title.setText(Path(self._source_path()).name if has else "")
+        path = self._source_path()
+        self.title.setText(Path(path).name if has else "")
+        self._fit_columns()
         self.set_query(self.search.text())
-        self._rows_timer.start()
+        self.player_bar.set_source(
+            Path(path) if has and path else None, transcript.duration_ms if transcript else 0
+        )
+
+    def _fit_columns(self) -> None:
+        metrics = QFontMetrics(self.table.font())
+        bold = self.table.font()
+        bold.setBold(True)
+        self.table.setColumnWidth(Column.TIME, metrics.horizontalAdvance("0:00:00.0") + _CELL_PAD)
+        transcript = self.model.transcript
+        names = (
+            [speaker_label(transcript, s.index) for s in transcript.speakers] if transcript else []
+        )
+        widest = max((QFontMetrics(bold).horizontalAdvance(n) for n in names), default=0)
+        self.table.setColumnWidth(Column.SPEAKER, min(max(widest + _CELL_PAD, 60), 240))
 
     def _source_path(self) -> str:
         job = self._session.job(self.model.job_id)
         return str(job.path) if job is not None else ""
 
-    # ---- speakers and text ------------------------------------------------------------
+    # ---- speakers and undo ------------------------------------------------------------
 
     def rename_speaker(self, index: int, name: str) -> None:
-        """Rename a speaker of the shown transcript (saved at once)."""
+        """Rename a speaker of the shown transcript (undoable)."""
         if self.model.job_id:
             self._session.rename_speaker(self.model.job_id, index, name)
 
     def merge_speakers(self, keep: int, remove: int) -> None:
-        """Merge speaker `remove` into `keep` in the shown transcript (saved at once)."""
+        """Merge speaker `remove` into `keep` in the shown transcript (undoable)."""
         if self.model.job_id:
             self._session.merge_speakers(self.model.job_id, keep, remove)
 
@@ -166,46 +186,42 @@ class TranscriptView(QWidget):
 
     # ---- playback -----------------------------------------------------------------------
 
-    def _ensure_player(self) -> Player | None:
-        if not self._player_checked:
-            self._player_checked = True
-            self.player = make_player(self)
-            if self.player is not None:
-                self.player.positionChanged.connect(self._position)
-                self.player.playingChanged.connect(self._playing_changed)
-        return self.player
-
     def _clicked(self, index: QModelIndex) -> None:
+        transcript = self.model.transcript
+        if transcript is None:
+            return
+        modifiers = QApplication.keyboardModifiers()
+        if modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+            return  # picking several sentences, not playing
         if index.column() == Column.SPEAKER:
-            speaker = self.model.transcript.sentences[index.row()].speaker  # type: ignore[union-attr]
+            speaker = transcript.sentences[index.row()].speaker
             if speaker is not None:
                 self.speakers.ask_rename(speaker)
             return
         self.play_from(index.row())
 
+    def _activated(self, index: QModelIndex) -> None:
+        # Enter plays; a double click edits instead (the editor is open by now).
+        if self.table.state() != QAbstractItemView.State.EditingState:
+            self.play_from(index.row())
+
     def play_from(self, row: int) -> bool:
         """Play the source from sentence `row`; False where playback is unavailable."""
-        path = self._source_path()
-        player = self._ensure_player()
-        if player is None or not path or not Path(path).exists():
+        if not self.player_bar.play_from(int(self.model.index(row, 0).data(START_ROLE))):
             return False
-        player.play_from(Path(path), int(self.model.index(row, 0).data(START_ROLE)))
         self.model.set_playing(row)
         return True
 
     def stop(self) -> None:
         """Stop playback and clear the playing mark."""
-        if self.player is not None:
-            self.player.stop()
+        self.player_bar.stop()
         self.model.set_playing(-1)
 
     def _position(self, ms: int) -> None:
         row = self.model.row_at(ms)
         if row >= 0 and row != self.model.playing_row:
             self.model.set_playing(row)
-            self.table.scrollTo(self.model.index(row, 0))
-
-    def _playing_changed(self, playing: bool) -> None:
-        self.stop_button.setVisible(playing)
-        if not playing:
-            self.model.set_playing(-1)
+            if self.player_bar.follow.isChecked():
+                self.table.scrollTo(
+                    self.model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible
+                )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QMainWindow, QStyle, QToolBar
 
 from engine.pool.jobs import JobState
@@ -30,7 +30,7 @@ class Host(Protocol):
 class WindowActions(QObject):
     """Every toolbar action of the window, created once and enabled by `update`."""
 
-    def __init__(self, window: QMainWindow, host: Host) -> None:
+    def __init__(self, window: QMainWindow, host: Host, undo_group: QUndoGroup) -> None:
         super().__init__(window)
         self._window = window
         sp = QStyle.StandardPixmap
@@ -54,6 +54,18 @@ class WindowActions(QObject):
         self.settings = act(
             self.tr("Settings…"), host.edit_settings, "Ctrl+,", sp.SP_FileDialogDetailedView
         )
+        self.undo = undo_group.createUndoAction(window, self.tr("Undo"))
+        self.undo.setIcon(window.style().standardIcon(sp.SP_ArrowBack))
+        self.undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+        self.redo = undo_group.createRedoAction(window, self.tr("Redo"))
+        self.redo.setIcon(window.style().standardIcon(sp.SP_ArrowForward))
+        # Ctrl+Shift+Z everywhere, plus the platform's own redo key (Ctrl+Y on Windows).
+        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+        if QKeySequence("Ctrl+Shift+Z") not in redo_keys:
+            redo_keys.append(QKeySequence("Ctrl+Shift+Z"))
+        self.redo.setShortcuts(redo_keys)
+        for action in (self.undo, self.redo):
+            window.addAction(action)
         self.toolbar = QToolBar(self.tr("Actions"), window)
         self.toolbar.setObjectName("actions")
         self.toolbar.setMovable(False)
@@ -61,6 +73,7 @@ class WindowActions(QObject):
         groups = (
             (self.add_files, self.add_folder),
             (self.cancel, self.retry, self.remove, self.move_up, self.move_down, self.clear),
+            (self.undo, self.redo),
             (self.export, self.open_folder),
             (self.settings,),
         )

@@ -33,7 +33,8 @@ def test_a_closed_window_restores_one_done_and_two_queued_jobs_with_the_users_ed
     window = make_window(models=model_dir, workers=1)
     window.pool.start()
     first, *_ = window.add_paths([*short, *longer])
-    qtbot.waitUntil(lambda: window.pool.job(first).state is JobState.DONE, timeout=120_000)
+    # Done in the pool, then the session builds its transcript off the GUI thread.
+    qtbot.waitUntil(lambda: window.session.transcript(first) is not None, timeout=120_000)
     window.queue.select_job(first)
     view = window.transcript
     view.rename_speaker(0, "Ada")

@@ -37,12 +37,13 @@ def test_clicking_a_speaker_button_renames_that_speaker_everywhere_and_saves_it(
     window, view = shown(make_window, saved_session)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Alice", True))
 
-    with qtbot.waitSignal(window.session.transcriptChanged):
+    with qtbot.waitSignal(window.session.edited):
         qtbot.mouseClick(view.speakers.buttons[0], Qt.MouseButton.LeftButton)
 
     names = [view.model.index(r, Column.SPEAKER).data() for r in range(4)]
     assert names == ["Alice", "Speaker 2", "Alice", "Speaker 2"]
     assert view.speakers.buttons[0].text() == "Alice"
+    window.session.flush()
     saved = (data_folder / "transcripts" / "done0.json").read_text(encoding="utf-8")
     assert '"Alice"' in saved
 
@@ -64,12 +65,13 @@ def test_merging_two_speakers_leaves_one_speaker_with_the_kept_colour(make_windo
 def test_editing_a_sentence_in_the_view_changes_the_saved_transcript(
     make_window, saved_session, data_folder
 ):
-    _, view = shown(make_window, saved_session)
+    window, view = shown(make_window, saved_session)
     index = view.model.index(1, Column.TEXT)
 
     assert view.model.setData(index, "Thanks. Let us start with the travel budget.")
 
     assert index.data() == "Thanks. Let us start with the travel budget."
+    window.session.flush()
     saved = (data_folder / "transcripts" / "done0.json").read_text(encoding="utf-8")
     assert "travel budget" in saved
 
@@ -89,7 +91,7 @@ def test_search_finds_and_selects_matching_sentences(make_window, saved_session)
     assert "2" in view.match_label.text()
 
 
-def test_without_qtmultimedia_clicking_a_sentence_plays_nothing_and_hides_stop(
+def test_without_qtmultimedia_clicking_a_sentence_plays_nothing_and_disables_the_bar(
     make_window, saved_session, monkeypatch
 ):
     import gui.player
@@ -98,35 +100,47 @@ def test_without_qtmultimedia_clicking_a_sentence_plays_nothing_and_hides_stop(
     _, view = shown(make_window, saved_session)
 
     assert view.play_from(0) is False
-    assert view.stop_button.isHidden()
+    assert not view.player_bar.play_action.isEnabled()
+    assert not view.player_bar.slider.isEnabled()
     assert view.model.playing_row == -1
 
 
 class FakePlayer(QObject):
-    """Stands in for gui.player.Player where QtMultimedia is not installed."""
+    """Stands in for gui.player.Player: records what the view asks of it."""
 
     positionChanged = Signal(int)
+    durationChanged = Signal(int)
     playingChanged = Signal(bool)
+    rateChanged = Signal(float)
+    failed = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.calls: list[tuple[str, int]] = []
+        self.playing = False
+        self.position = 0
+
+    def load(self, path):
+        pass
 
     def play_from(self, path, ms):
         self.calls.append((path.name, ms))
+        self.position = ms
+        self.playing = True
         self.playingChanged.emit(True)
 
     def stop(self):
+        self.playing = False
         self.playingChanged.emit(False)
 
 
-def test_clicking_a_sentence_plays_from_its_start_and_highlights_the_playing_sentence(
+def test_clicking_a_sentence_plays_from_its_start_and_marks_the_playing_sentence(
     make_window, saved_session, monkeypatch, qtbot
 ):
-    import gui.transcript_view
+    import gui.player_bar
 
     player = FakePlayer()
-    monkeypatch.setattr(gui.transcript_view, "make_player", lambda parent: player)
+    monkeypatch.setattr(gui.player_bar, "make_player", lambda parent: player)
     window, view = shown(make_window, saved_session)
     window.show()
     qtbot.waitExposed(window)
@@ -136,9 +150,11 @@ def test_clicking_a_sentence_plays_from_its_start_and_highlights_the_playing_sen
 
     assert player.calls == [("speech.wav", 2600)]
     assert view.model.playing_row == 1
-    assert not view.stop_button.isHidden()
     player.positionChanged.emit(8500)  # playback moves on into the fourth sentence
     assert view.model.playing_row == 3
-    qtbot.mouseClick(view.stop_button, Qt.MouseButton.LeftButton)
+    assert view.player_bar.slider.value() == 8500
+    view.table.setCurrentIndex(view.model.index(2, Column.TIME))
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)  # Enter plays the current sentence
+    assert player.calls[-1] == ("speech.wav", 5400)
+    view.stop()
     assert view.model.playing_row == -1
-    assert view.stop_button.isHidden()

@@ -50,6 +50,7 @@ def test_two_files_run_at_once_on_two_workers_and_export_with_two_coloured_speak
         pass
 
     assert [window.pool.job(i).state for i in ids] == [JobState.DONE, JobState.DONE]
+    qtbot.waitUntil(lambda: all(window.session.transcript(i) is not None for i in ids))
     assert most_running == 2
     for job_id in ids:
         statuses = {status for status, _ in seen[job_id]}
