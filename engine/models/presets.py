@@ -86,11 +86,20 @@ PRESETS: dict[str, Preset] = {
             "punc": _PUNC,
             "spk": _SPK,
         },
+        # timestamps: SeACo has its own timestamp predictor (CifPredictorV3, config.yaml
+        # `predictor:`); FunASR times its tokens on every call. hotwords: SeacoParaformer's
+        # bias decoder, with the repo's seg_dict splitting hotwords into its tokens.
+        # speakers: CAM++ clusters windows that the sentence timestamps then take their
+        # labels from (auto_model.py inference_with_vad, spk_mode "punc_segment").
         features=Features(timestamps=True, hotwords=True, speakers=True),
     ),
     "en": Preset(
         key="en",
-        title="English (Paraformer large)",
+        # Limited, on evidence: FunASR issues #1886, #1941, #2087 and #3040 report this model
+        # writing gibberish on FunASR's own English sample (open or closed without a fix), and
+        # the model zoo offers no other English Paraformer with timestamps (#1400). The
+        # title says so; SenseVoiceSmall (multilingual) is the candidate to replace it.
+        title="English (Paraformer large, limited accuracy)",
         models={
             "asr": ModelRef(
                 "iic/speech_paraformer-large-vad-punc_asr_nat-en-16k-common-vocab10020",
@@ -103,6 +112,11 @@ PRESETS: dict[str, Preset] = {
             "punc": _PUNC,
             "spk": _SPK,
         },
+        # timestamps: plain Paraformer (`model: Paraformer`, CifPredictorV2) times tokens
+        # from its CIF only when asked (`output_timestamp`, which the backend always
+        # passes) and FunASR 1.4.16 swaps two arguments there (#3723, PR #3716), which
+        # engine/funasr_fixes.py corrects; tests/engine/test_english.py shows both.
+        # hotwords: none (not SeACo/contextual). speakers: as above, on those timestamps.
         features=Features(timestamps=True, hotwords=False, speakers=True),
     ),
     LOCAL: Preset(key=LOCAL, title="Local folders"),
