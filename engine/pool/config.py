@@ -11,6 +11,7 @@ from engine.pool.sizing import default_threads, default_workers, physical_cores
 # loader) from spawn to hello (bench/results/latest.md, section 5), with a warm page cache.
 # A cold disk or a swapping machine is several times slower; a hung one never finishes.
 DEFAULT_LOAD_TIMEOUT_S = 180.0
+MAX_RESPAWN_DELAY_MS = 60_000
 
 
 @dataclass
@@ -52,7 +53,9 @@ class PoolConfig:
 
     def respawn_delay(self, deaths: int) -> int:
         """Milliseconds to wait before starting a worker after `deaths` deaths in a row."""
-        return 0 if deaths <= 1 else self.respawn_delay_ms * 2 ** (deaths - 2)
+        if deaths <= 1:
+            return 0
+        return min(self.respawn_delay_ms * 2 ** min(deaths - 2, 16), MAX_RESPAWN_DELAY_MS)
 
     def oversubscribed(self) -> bool:
         """More busy threads than physical cores (only when the user overrides the sizing)."""

@@ -4,6 +4,7 @@ right after `hello`, hanging while "loading", speaking another protocol version.
 
     python fake_worker.py [--steps N] [--step-ms MS] [--ignore-cancel] [--spawn-child PIDFILE]
         [--pidlog FILE] [--exit-after-hello] [--hang-before-hello] [--hello-version V]
+        [--fail-load]
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def main() -> int:
     parser.add_argument("--exit-after-hello", action="store_true")
     parser.add_argument("--hang-before-hello", action="store_true")
     parser.add_argument("--hello-version", type=int, default=None)
+    parser.add_argument("--fail-load", action="store_true", help="model_load_failed, exit 3")
     args = parser.parse_args()
     out = os.fdopen(os.dup(1), "wb", buffering=0)
     lock = threading.Lock()
@@ -61,6 +63,10 @@ def main() -> int:
             f.write(str(child.pid))
     if args.hang_before_hello:
         time.sleep(600)
+    if args.fail_load:
+        send(Error(None, ErrorCode.MODEL_LOAD_FAILED, "could not load models: fake"))
+        time.sleep(0.3)  # like a real worker, it takes a moment to exit after saying so
+        return 3
     hello = Hello("fake", os.getpid(), "cpu", 1, {"asr": None}, 0.0)
     if args.hello_version is not None:
         body = {**to_dict(hello), "v": args.hello_version}
