@@ -12,24 +12,21 @@ import os
 import queue
 import sys
 import threading
-import time
 import traceback
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from engine import __version__
+from engine.job_runner import load_backend, run_job
 from engine.protocol import (
     Cancel,
     Error,
     ErrorCode,
     Hello,
     LineReader,
-    Progress,
     ProtocolError,
     Result,
-    Segment,
     Shutdown,
-    Stage,
     Transcribe,
 )
 from engine.stdio import ProtocolWriter, claim_stdout
@@ -122,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     go_offline()
     writer = ProtocolWriter(claim_stdout())
     try:
-        backend = _load_backend(args, threads)
+        backend = load_backend(args, threads)
     except Exception as exc:
         writer.send(
             Error(
@@ -160,83 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _load_backend(args: argparse.Namespace, threads: int) -> Backend:
-    from engine.model_set import ModelSet
-    from engine.models.verify import check_model_set, models_from_dir
-
-    if args.models:
-        models = models_from_dir(args.models)
-    elif args.asr:
-        models = ModelSet(asr=args.asr, vad=args.vad, punc=args.punc, spk=args.spk)
-    else:
-        raise ValueError("no model set given (use --models DIR or --asr ...)")
-    # Fail in milliseconds, naming the model, before torch and funasr are even imported.
-    check_model_set(models)
-    from engine.backend import Backend
-
-    return Backend(models, threads=threads, device=args.device)
-
-
 def _run_job(
     backend: Backend, job: Transcribe, inbox: _Inbox, writer: ProtocolWriter
 ) -> Result | Error:
-    """Run one job to its single end message."""
-    from engine.audio import SAMPLE_RATE, AudioError, decode_audio
-    from engine.backend import JobCancelled, JobHooks
-    from engine.result_shape import transcript_dict
-    from engine.speakers.embeddings import attach_to_result
-
-    def cancelled() -> bool:
-        return inbox.is_cancelled(job.job)
-
-    def on_decode(done_ms: int, total_ms: int) -> None:
-        if cancelled():
-            raise JobCancelled
-        writer.send(Progress(job.job, Stage.DECODE, done_ms, total_ms, done_ms, total_ms))
-
-    def on_progress(stage: Stage, done: int, total: int, ms_done: int, ms_total: int) -> None:
-        writer.send(Progress(job.job, stage, done, total, ms_done, ms_total))
-
-    def on_segment(start: int, end: int, text: str) -> None:
-        writer.send(Segment(job.job, start, end, text))
-
-    started = time.perf_counter()
-    try:
-        audio = decode_audio(job.path, on_decode)
-        decoded = time.perf_counter()
-        duration_ms = audio.size * 1000 // SAMPLE_RATE
-        raw: list[dict[str, Any]] = []
-        embeddings = None
-        if audio.size:
-            hooks = JobHooks(progress=on_progress, segment=on_segment, cancelled=cancelled)
-            raw = backend.transcribe(audio, job.options, hooks)
-            embeddings = backend.speaker_embeddings
-        transcript = transcript_dict(raw, job.path, duration_ms, backend.models.as_dict())
-        attach_to_result(transcript, embeddings)
-        finished = time.perf_counter()
-        stats = {
-            "audio_seconds": duration_ms / 1000,
-            "decode_seconds": round(decoded - started, 4),
-            "infer_seconds": round(finished - decoded, 4),
-        }
-        return Result(job=job.job, transcript=transcript, stats=stats)
-    except AudioError as exc:
-        return Error(job=job.job, code=exc.code, message=str(exc))
-    except JobCancelled:
-        code = inbox.end_code(job.job)
-        return Error(job=job.job, code=code, message=code.value)
-    except Exception as exc:
-        return failure(job.job, exc)
-
-
-def failure(job: str, exc: BaseException) -> Error:
-    """The error for an exception in a job; out of memory is told by the exception's type."""
-    code = ErrorCode.OUT_OF_MEMORY if is_out_of_memory(exc) else ErrorCode.INTERNAL
-    return Error(job, code, f"{type(exc).__name__}: {exc}", traceback.format_exc())
-
-
-def is_out_of_memory(exc: BaseException) -> bool:
-    """MemoryError, or torch's OutOfMemoryError (by class name: torch stays out of here)."""
-    return isinstance(exc, MemoryError) or any(
-        cls.__name__ == "OutOfMemoryError" for cls in type(exc).__mro__
-    )
+    """Run one job to its single end message (engine.job_runner, shared with Ray actors)."""
+    return run_job(backend, job, inbox, writer.send)
