@@ -6,6 +6,7 @@ The JSON shape is published in ``docs/transcript.schema.json``; times are intege
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -195,18 +196,7 @@ class Transcript:
                 {"index": s.index, "name": s.name, "color_slot": s.color_slot}
                 for s in self.speakers
             ],
-            "sentences": [
-                {
-                    "start": s.start_ms,
-                    "end": s.end_ms,
-                    "text": s.text,
-                    "speaker": s.speaker,
-                    "tokens": [
-                        {"text": t.text, "start": t.start_ms, "end": t.end_ms} for t in s.tokens
-                    ],
-                }
-                for s in self.sentences
-            ],
+            "sentences": [_sentence_dict(s) for s in self.sentences],
         }
 
     @classmethod
@@ -236,14 +226,22 @@ class Transcript:
         _check_speakers(transcript)
         return transcript
 
-    def to_json(self, compact: bool = False) -> str:
+    def to_json(
+        self, compact: bool = False, encode: Callable[[Sentence], str] | None = None
+    ) -> str:
         """The transcript as JSON text: stable key order, UTF-8, final newline.
 
         Indented for people (exports); compact for the session's own files, which are
-        rewritten after edits and read back only by FunScribe.
+        rewritten after edits and read back only by FunScribe. `encode` (compact only)
+        turns one sentence into its JSON, for a caller that caches unchanged sentences.
         """
         if compact:
-            return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+            # Sentence by sentence: a saver on a thread beside the GUI can reuse the text of
+            # sentences that did not change, and no single json.dumps holds the GIL for long.
+            head = replace(self, sentences=[]).to_dict()
+            del head["sentences"]
+            parts = map(encode or sentence_json, self.sentences)
+            return f'{_compact(head)[:-1]},"sentences":[{",".join(parts)}]}}\n'
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     def snapshot(self) -> Transcript:
@@ -274,6 +272,25 @@ class Transcript:
     def load(cls, path: str | Path) -> Transcript:
         """Read a JSON file written by `save`."""
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def sentence_json(s: Sentence) -> str:
+    """One sentence as compact JSON, exactly as `Transcript.to_json(compact=True)` has it."""
+    return _compact(_sentence_dict(s))
+
+
+def _sentence_dict(s: Sentence) -> dict[str, Any]:
+    return {
+        "start": s.start_ms,
+        "end": s.end_ms,
+        "text": s.text,
+        "speaker": s.speaker,
+        "tokens": [{"text": t.text, "start": t.start_ms, "end": t.end_ms} for t in s.tokens],
+    }
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _check_version(data: dict[str, Any]) -> None:

@@ -25,6 +25,7 @@ from gui.row_heights import PAD, wrapped_height
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 HIGHLIGHT = QColor(255, 214, 0)  # marker yellow
+_WRAP = int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
 
 class HighlightDelegate(QStyledItemDelegate):
@@ -78,10 +79,20 @@ class HighlightDelegate(QStyledItemDelegate):
         opt.text = ""
         style = opt.widget.style() if opt.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self._document(option, index)
-        context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         role = opt.palette.ColorRole.HighlightedText if selected else opt.palette.ColorRole.Text
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        if not self.query or self.query.casefold() not in text.casefold():
+            # Nothing to mark: plain wrapped text, laid out as RowHeights measured it.
+            painter.save()
+            painter.setPen(opt.palette.color(role))
+            painter.setFont(opt.font)
+            inner = text_rect.adjusted(PAD, PAD, -PAD, -PAD)
+            painter.drawText(inner, _WRAP, text)
+            painter.restore()
+            return
+        doc = self._document(option, index)
+        context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(opt.palette.ColorRole.Text, opt.palette.color(role))
         painter.save()
         painter.translate(text_rect.topLeft())

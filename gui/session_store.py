@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from PySide6.QtCore import QStandardPaths
 from engine.atomic import write_text_atomic
 from engine.pool.jobs import Job, JobState
 from engine.protocol import ErrorCode, JobOptions
-from engine.transcript import Transcript
+from engine.transcript import Sentence, Transcript
 
 DATA_DIR_ENV = "FUNSCRIBE_DATA_DIR"
 SESSION_VERSION = 1
@@ -120,11 +121,16 @@ class SessionStore:
         self._last_jobs = text
         return True
 
-    def save_transcript(self, job_id: str, transcript: Transcript) -> None:
+    def save_transcript(
+        self,
+        job_id: str,
+        transcript: Transcript,
+        encode: Callable[[Sentence], str] | None = None,
+    ) -> None:
         """Write one transcript, edits included (compact: only FunScribe reads it back)."""
         path = self.transcript_file(job_id)
         path.parent.mkdir(parents=True, exist_ok=True)
-        transcript.save(path, compact=True)
+        write_text_atomic(path, transcript.to_json(compact=True, encode=encode))
 
     def forget(self, job_id: str) -> None:
         """Delete a removed job's transcript file."""

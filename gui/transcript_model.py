@@ -36,6 +36,19 @@ class Column(enum.IntEnum):
     TEXT = 2
 
 
+# Plain ints for `data`, which compares them on every call.
+_TIME, _SPEAKER = int(Column.TIME), int(Column.SPEAKER)
+_TEXT_ROLES = (int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole))
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+
+
+def _dark() -> bool:
+    return QApplication.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
+
+
 def timestamp(ms: int) -> str:
     """`m:ss.s`, or `h:mm:ss.s` past an hour."""
     tenths = max(ms, 0) // 100
@@ -71,6 +84,8 @@ class TranscriptModel(QAbstractTableModel):
         self._transcript: Transcript | None = None
         self._slots: dict[int, int] = {}
         self._playing = -1
+        self._bold = QFont()
+        self._bold.setBold(True)
         session.transcriptChanged.connect(self._transcript_changed)
         session.sentencesAboutToChange.connect(self._sentences_about_to_change)
         session.sentencesChanged.connect(self._sentences_changed)
@@ -206,36 +221,33 @@ class TranscriptModel(QAbstractTableModel):
         return flags
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self._transcript is None:
+        # Called hundreds of times per repaint: cheap checks first, colours only when asked.
+        if self._transcript is None or not index.isValid():
             return None
-        sentence = self._transcript.sentences[index.row()]
-        column = Column(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if column == Column.TIME:
+        row, column = index.row(), index.column()
+        sentence = self._transcript.sentences[row]
+        if role in _TEXT_ROLES:
+            if column == _TIME:
                 return timestamp(sentence.start_ms)
-            if column == Column.SPEAKER:
+            if column == _SPEAKER:
                 return speaker_label(self._transcript, sentence.speaker)
             return sentence.text
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.TIME:
+        if role == _BACKGROUND:
+            if row == self._playing:
+                return playing_color(_dark())
+            slot = self.color_slot(sentence.speaker)
+            return None if slot is None else speaker_tint(slot, _dark())
+        if role == COLOR_ROLE or (role == _FOREGROUND and column == _SPEAKER):
+            slot = self.color_slot(sentence.speaker)
+            return NO_SPEAKER if slot is None else speaker_color(slot, _dark())
+        if role == _FONT and column == _SPEAKER:
+            return self._bold
+        if role == _TOOLTIP and column == _TIME:
             return f"{timestamp(sentence.start_ms)} – {timestamp(sentence.end_ms)}"
         if role == START_ROLE:
             return sentence.start_ms
         if role == SPEAKER_ROLE:
             return sentence.speaker
-        slot = self.color_slot(sentence.speaker)
-        dark = QApplication.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
-        if role == COLOR_ROLE:
-            return NO_SPEAKER if slot is None else speaker_color(slot, dark)
-        if role == Qt.ItemDataRole.ForegroundRole and column == Column.SPEAKER:
-            return NO_SPEAKER if slot is None else speaker_color(slot, dark)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if index.row() == self._playing:
-                return playing_color(dark)
-            return None if slot is None else speaker_tint(slot, dark)
-        if role == Qt.ItemDataRole.FontRole and column == Column.SPEAKER:
-            font = QFont()
-            font.setBold(True)
-            return font
         return None
 
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

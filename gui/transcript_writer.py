@@ -18,13 +18,36 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from engine.transcript import Transcript
+from engine.transcript import Sentence, Transcript, sentence_json
 from gui.session_store import SessionStore
 
 log = logging.getLogger(__name__)
 SAVE_DELAY_MS = 1000
 
 _Task = Callable[[], None]
+
+
+class SentenceCache:
+    """The JSON of each sentence last written, reused while the sentence is unchanged.
+
+    Sentences are immutable, so identity says "unchanged": a save after one edit encodes one
+    sentence. Used on the writer thread only.
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[Sentence, str]] = {}
+        self._used: dict[int, tuple[Sentence, str]] = {}
+
+    def __call__(self, sentence: Sentence) -> str:
+        entry = self._texts.get(id(sentence))
+        if entry is None or entry[0] is not sentence:
+            entry = (sentence, sentence_json(sentence))
+        self._used[id(sentence)] = entry
+        return entry[1]
+
+    def done(self) -> None:
+        """Keep only what the last save used (the entries hold their sentences alive)."""
+        self._texts, self._used = self._used, {}
 
 
 class TranscriptWriter(QObject):
@@ -40,6 +63,7 @@ class TranscriptWriter(QObject):
         self._store = store
         self._dirty: dict[str, Transcript] = {}
         self._generation: dict[str, int] = {}
+        self._caches: dict[str, SentenceCache] = {}  # writer thread only
         self._tasks: queue.Queue[_Task | None] = queue.Queue()
         self._timer = QTimer(self, singleShot=True, interval=delay_ms)
         self._timer.timeout.connect(self.write_dirty)
@@ -118,7 +142,11 @@ class TranscriptWriter(QObject):
     def _write(self, job_id: str, generation: int, transcript: Transcript) -> None:
         if self._stale(job_id, generation):
             return  # a newer version is queued behind this one
-        self._store.save_transcript(job_id, transcript)
+        cache = self._caches.setdefault(job_id, SentenceCache())
+        try:
+            self._store.save_transcript(job_id, transcript, cache)
+        finally:
+            cache.done()
         self.written.emit(job_id, generation)
 
     def _adopt(self, job_id: str, generation: int, result: dict[str, Any]) -> None:
@@ -129,9 +157,12 @@ class TranscriptWriter(QObject):
             return
         if self._stale(job_id, generation):
             return  # removed or retried meanwhile
-        self._store.save_transcript(job_id, transcript)
+        cache = self._caches[job_id] = SentenceCache()
+        self._store.save_transcript(job_id, transcript, cache)
+        cache.done()
         self.adopted.emit(job_id, generation, transcript)
 
     def _delete(self, job_id: str, generation: int) -> None:
+        self._caches.pop(job_id, None)
         if not self._stale(job_id, generation):
             self._store.forget(job_id)

@@ -270,3 +270,88 @@ def test_sentence_times_are_kept_in_integer_milliseconds() -> None:
     t = Transcript("x.wav", 10, {}, [Sentence(1, 5, "a", None, (Token("a", 1, 5),))], [])
     tokens = json.loads(t.to_json())["sentences"][0]["tokens"]
     assert tokens == [{"text": "a", "start": 1, "end": 5}]
+
+
+# ---- sentence edits: split, join, move -------------------------------------------------
+
+
+def tokened(text: str, start: int = 0, speaker: int | None = 0) -> Sentence:
+    """A sentence with one token per word, 500 ms each, 100 ms apart."""
+    words = text.split()
+    tokens = tuple(
+        Token(w, start + 600 * n, start + 600 * n + 500) for n, w in enumerate(words)
+    )
+    return Sentence(start, start + 600 * len(words) - 100, text, speaker, tokens)
+
+
+def two_speakers(*sentences: Sentence) -> Transcript:
+    return Transcript(
+        "/a.wav", 60_000, {}, list(sentences), [Speaker(0, None, 0), Speaker(1, "Bo", 1)]
+    )
+
+
+def test_a_split_is_timed_at_the_first_token_of_the_second_part() -> None:
+    t = two_speakers(tokened("Good morning, thank you all.", start=1000))
+
+    t.split_sentence(0, len("Good morning, "))
+
+    first, second = t.sentences
+    assert (first.text, second.text) == ("Good morning,", "thank you all.")
+    assert first.end_ms == second.start_ms == 1000 + 600 * 2  # "thank" starts there
+    assert [tok.text for tok in first.tokens] == ["Good", "morning,"]
+    assert [tok.text for tok in second.tokens] == ["thank", "you", "all."]
+    assert first.start_ms == 1000 and second.end_ms == 1000 + 600 * 5 - 100
+
+
+def test_a_split_without_tokens_shares_the_time_by_characters() -> None:
+    t = two_speakers(Sentence(0, 1000, "abcd efgh", 1))
+
+    t.split_sentence(0, 5)
+
+    assert [(s.start_ms, s.end_ms, s.text, s.speaker) for s in t.sentences] == [
+        (0, 555, "abcd", 1),
+        (555, 1000, "efgh", 1),
+    ]
+
+
+def test_a_split_needs_text_on_both_sides() -> None:
+    t = two_speakers(tokened("One two."))
+    with pytest.raises(ValueError):
+        t.split_sentence(0, 0)
+
+
+def test_joining_keeps_the_first_speaker_and_all_tokens_and_spaces_only_latin() -> None:
+    t = two_speakers(tokened("Hello there.", 0, 0), tokened("General Kenobi.", 2000, 1))
+    t.sentences.append(Sentence(5000, 6000, "你好。", 0))
+    t.sentences.append(Sentence(6000, 7000, "再见。", 1))
+
+    t.join_with_next(0)
+    t.join_with_next(1)
+
+    assert [s.text for s in t.sentences] == ["Hello there. General Kenobi.", "你好。再见。"]
+    assert t.sentences[0].speaker == 0 and t.sentences[0].end_ms == 2000 + 1100
+    assert len(t.sentences[0].tokens) == 4
+    with pytest.raises(IndexError):
+        t.join_with_next(1)
+
+
+def test_sentences_move_to_an_existing_or_a_new_speaker() -> None:
+    t = two_speakers(tokened("One.", 0, 0), tokened("Two.", 1000, 0), tokened("Three.", 2000, 1))
+
+    t.move_sentences([0, 1], 1)
+    new = t.add_speaker()
+    t.move_sentences([2], new)
+
+    assert [s.speaker for s in t.sentences] == [1, 1, 2]
+    assert t.speaker(2).color_slot == 2 and t.speaker(2).display_name == "Speaker 3"
+    with pytest.raises(KeyError):
+        t.move_sentences([0], 9)
+
+
+def test_compact_json_is_the_same_transcript_as_the_indented_one() -> None:
+    t = sample()
+    compact = t.to_json(compact=True)
+
+    assert "\n" not in compact.rstrip("\n")
+    assert json.loads(compact) == json.loads(t.to_json())
+    assert Transcript.from_json(compact).to_dict() == t.to_dict()
