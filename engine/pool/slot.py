@@ -73,8 +73,9 @@ class WorkerSlot(QObject):
             self.start()
 
     def renew(self) -> None:
-        """Run a fresh worker under the current config: now if idle, else after its job."""
-        self._renew = True
+        """Run a fresh worker under the current config: now if idle, else after its job.
+        A slot that was retiring stays (the pool grew back before it was gone)."""
+        self._renew, self._retiring = True, False
         self._renew_if_free()
         self.revive()
 
