@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.cluster.target import AUDIO_FROM_DRIVER, AUDIO_MODES, parse_cluster
 from engine.export import FORMATS
 from engine.media_files import is_media
 from engine.protocol import JobOptions
@@ -71,6 +72,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--speakers", type=_speakers, default=None, metavar="N|auto")
     parser.add_argument("--hotwords", default="", metavar="WORDS")
+    parser.add_argument(
+        "--cluster",
+        type=parse_cluster,
+        metavar="ray[=ADDRESS]",
+        help="run on a Ray cluster (ray: $RAY_ADDRESS or a new local one; ray=auto; ray=HOST:PORT;"
+        " needs `pip install funscribe[cluster]`, see docs/cluster.md)",
+    )
+    parser.add_argument(
+        "--cluster-audio",
+        choices=AUDIO_MODES,
+        default=AUDIO_FROM_DRIVER,
+        help="with --cluster: decode on this machine and send the audio (driver, default), or"
+        " let each actor read the same path (shared: every node mounts the files there)",
+    )
+    parser.add_argument(
+        "--summary-json", type=Path, metavar="PATH", help="with --cluster: write a JSON summary"
+    )
     return parser
 
 
@@ -192,14 +210,32 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
+        if args.cluster is None and args.summary_json is not None:
+            raise UsageError("--summary-json: only with --cluster")
         plan = make_plan(args)
     except UsageError as exc:
         parser.print_usage(sys.stderr)
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.cluster is not None:
+        return _run_on_cluster(parser, plan, args)
     from engine.cli_run import run
 
     return run(plan)
+
+
+def _run_on_cluster(parser: argparse.ArgumentParser, plan: Plan, args: argparse.Namespace) -> int:
+    try:
+        from engine.cluster.driver import run as run_on_cluster
+    except ModuleNotFoundError as exc:
+        if exc.name != "ray":
+            raise
+        print(
+            f"{parser.prog}: error: --cluster needs Ray: pip install 'funscribe[cluster]'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return run_on_cluster(plan, args.cluster, args.cluster_audio, args.summary_json)
 
 
 if __name__ == "__main__":
