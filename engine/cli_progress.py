@@ -45,6 +45,7 @@ class Summary:
     cancelled: int = 0
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
+    broken: list[str] = field(default_factory=list)  # why worker slots gave up
 
     def lines(self) -> list[str]:
         """The summary as text lines."""
@@ -56,6 +57,7 @@ class Summary:
         if self.failed:
             out.append("failed:")
             out += [f"  {path}: {reason}" for path, reason in self.failed]
+        out += [f"error: no worker could run the files: {reason}" for reason in self.broken]
         hours = self.audio_seconds / 3600
         timing = f"audio {hours:.3f} h in {self.wall_seconds:.1f} s wall"
         if self.audio_seconds > 0 and self.wall_seconds > 0:

@@ -22,10 +22,12 @@ from engine.speakers.embeddings import save_beside
 from engine.transcript import Transcript
 
 
-def run(plan: Plan) -> int:
-    """Transcribe the plan's inputs and write their outputs; returns the exit status."""
+def run(plan: Plan, config: PoolConfig | None = None) -> int:
+    """Transcribe the plan's inputs and write their outputs; returns the exit status.
+
+    `config`: the pool to run on instead of the plan's (tests run stand-in workers)."""
     _app = QCoreApplication.instance() or QCoreApplication(["funscribe"])
-    runner = _Runner(plan, ProgressView(sys.stderr))
+    runner = _Runner(plan, ProgressView(sys.stderr), config)
     with _Interrupts(runner.interrupt):
         return runner.exec()
 
@@ -33,12 +35,14 @@ def run(plan: Plan) -> int:
 class _Runner(QObject):
     """Submits every input, writes each finished transcript, quits when the queue is empty."""
 
-    def __init__(self, plan: Plan, view: ProgressView) -> None:
+    def __init__(self, plan: Plan, view: ProgressView, config: PoolConfig | None = None) -> None:
         super().__init__()
         self._plan = plan
         self._view = view
         self._loop = QEventLoop()
-        config = PoolConfig(model_args=plan.models_args, workers=plan.workers, threads=plan.threads)
+        config = config or PoolConfig(
+            model_args=plan.models_args, workers=plan.workers, threads=plan.threads
+        )
         self._pool = WorkerPool(config, self)
         self._pool.jobChanged.connect(self._on_changed)
         self._pool.idle.connect(self._loop.quit)
@@ -58,10 +62,12 @@ class _Runner(QObject):
             self._pool.start()
             if any(not j.state.finished for j in self._pool.jobs()):
                 self._loop.exec()
+            broken = self._pool.broken_reasons()
         finally:
             self._pool.shutdown()
         self._view.close()
         summary = self._summary(time.monotonic() - started)
+        summary.broken = broken
         for line in summary.lines():
             sys.stderr.write(line + "\n")
         sys.stderr.flush()

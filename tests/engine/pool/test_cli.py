@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import cli
+from engine import cli, cli_run
 from engine.pool import procs
+from engine.protocol import JobOptions
+from tests.engine.pool.pool_helpers import fake_config
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -199,3 +201,27 @@ def read_lines(process: subprocess.Popen[str]) -> queue.Queue[str | None]:
 
     threading.Thread(target=read, daemon=True).start()
     return lines
+
+
+def test_a_worker_that_always_dies_after_hello_ends_the_run_naming_the_cause_after_k_spawns(
+    qapp: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pidlog = tmp_path / "pids"
+    clips = [tmp_path / f"clip{n}.wav" for n in range(3)]
+    plan = cli.Plan(
+        inputs=clips,
+        outputs={clip: tmp_path / clip.stem for clip in clips},
+        formats=["txt"],
+        options=JobOptions(),
+        models_args=[],
+        workers=1,
+        threads=1,
+    )
+    config = fake_config("--exit-after-hello", "--pidlog", str(pidlog), respawn_delay_ms=20)
+    assert cli_run.run(plan, config) == cli.EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "3 files: 0 done, 3 failed, 0 cancelled" in err
+    [cause] = [line for line in err.splitlines() if line.startswith("error: no worker could")]
+    assert "(exit code 1)" in cause  # it died with or without its job, whichever came first
+    assert "gave up after 3 workers in a row died before finishing a job" in cause
+    assert len(pidlog.read_text().split()) == 3  # K spawns, no more
