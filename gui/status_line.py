@@ -1,4 +1,4 @@
-"""The status bar's permanent part: workers busy/idle and overall progress."""
+"""The status bar's permanent part: workers busy/idle, a broken worker slot, overall progress."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 from engine.pool.jobs import JobState
 from engine.pool.pool import WorkerPool
 
+_REASON_CHARS = 90  # the rest of a long reason is in the tooltip
+
 
 class StatusLine(QWidget):
-    """`Workers: 1 busy, 1 idle · 2 of 5 done` and one progress bar over the whole queue."""
+    """`Workers: 1 busy, 1 idle · 2 of 5 done`, a broken worker slot with its reason, and one
+    progress bar over the whole queue."""
 
     def __init__(self, pool: WorkerPool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -18,6 +21,8 @@ class StatusLine(QWidget):
         self._total = 0
         self.workers_label = QLabel()
         self.jobs_label = QLabel()
+        self.broken_label = QLabel()
+        self.broken_label.setStyleSheet("font-weight: bold;")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(220)
@@ -25,12 +30,32 @@ class StatusLine(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.workers_label)
+        layout.addWidget(self.broken_label)
         layout.addWidget(self.jobs_label)
         layout.addWidget(self.progress)
         pool.workersChanged.connect(self._workers)
+        pool.brokenChanged.connect(self._show_broken)
         for signal in (pool.jobAdded, pool.jobChanged, pool.jobRemoved):
             signal.connect(self.refresh)
         self.refresh()
+        self._show_broken()
+
+    def _show_broken(self) -> None:
+        """Name why a worker slot gave up (the first reason; every one in the tooltip)."""
+        reasons = self._pool.broken_reasons()
+        self.broken_label.setVisible(bool(reasons))
+        if not reasons:
+            self.broken_label.clear()
+            self.broken_label.setToolTip("")
+            return
+        first = reasons[0]
+        shown = first if len(first) <= _REASON_CHARS else first[: _REASON_CHARS - 1] + "…"
+        self.broken_label.setText(
+            self.tr("%1 worker(s) stopped for good: %2")
+            .replace("%1", str(len(reasons)))
+            .replace("%2", shown)
+        )
+        self.broken_label.setToolTip("\n\n".join(reasons))
 
     def _workers(self, busy: int, total: int) -> None:
         self._busy, self._total = busy, total
