@@ -50,6 +50,17 @@ class SentenceCache:
         self._texts, self._used = self._used, {}
 
 
+class _Bridge(QObject):
+    """Carries the thread's news to the GUI thread.
+
+    It has no parent, so Qt never deletes it under a running thread, even when the writer's
+    own C++ object goes first (a window closed at exit); news for a deleted writer is dropped.
+    """
+
+    adopted = Signal(str, int, object)
+    written = Signal(str, int)
+
+
 class TranscriptWriter(QObject):
     """One background thread writing the session's transcript files."""
 
@@ -67,6 +78,10 @@ class TranscriptWriter(QObject):
         self._tasks: queue.Queue[_Task | None] = queue.Queue()
         self._timer = QTimer(self, singleShot=True, interval=delay_ms)
         self._timer.timeout.connect(self.write_dirty)
+        self._bridge = _Bridge()
+        self._bridge.adopted.connect(self.adopted)
+        self._bridge.written.connect(self.written)
+        # The thread holds this Python object, and so the parentless bridge, to the end.
         self._thread = threading.Thread(target=self._run, name="transcript-writer", daemon=True)
         self._thread.start()
 
@@ -128,8 +143,9 @@ class TranscriptWriter(QObject):
     # ---- on the writer thread ------------------------------------------------------------
 
     def _run(self) -> None:
+        tasks = self._tasks
         while True:
-            task = self._tasks.get()
+            task = tasks.get()
             try:
                 if task is None:
                     return
@@ -137,7 +153,7 @@ class TranscriptWriter(QObject):
             except Exception:  # one failed write must not end the thread; it is logged
                 log.exception("saving a transcript failed")
             finally:
-                self._tasks.task_done()
+                tasks.task_done()
 
     def _write(self, job_id: str, generation: int, transcript: Transcript) -> None:
         if self._stale(job_id, generation):
@@ -147,7 +163,7 @@ class TranscriptWriter(QObject):
             self._store.save_transcript(job_id, transcript, cache)
         finally:
             cache.done()
-        self.written.emit(job_id, generation)
+        self._bridge.written.emit(job_id, generation)
 
     def _adopt(self, job_id: str, generation: int, result: dict[str, Any]) -> None:
         try:
@@ -160,7 +176,7 @@ class TranscriptWriter(QObject):
         cache = self._caches[job_id] = SentenceCache()
         self._store.save_transcript(job_id, transcript, cache)
         cache.done()
-        self.adopted.emit(job_id, generation, transcript)
+        self._bridge.adopted.emit(job_id, generation, transcript)
 
     def _delete(self, job_id: str, generation: int) -> None:
         self._caches.pop(job_id, None)

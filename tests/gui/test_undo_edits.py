@@ -9,47 +9,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from engine.pool.jobs import Job, JobState
 from engine.transcript import Transcript
 from gui.session import Session
-from gui.session_store import SessionStore
 from gui.transcript_model import Column
-
-
-def tokened_result(path: str) -> dict:
-    """Four sentences from two speakers, one token per word (500 ms each, 100 ms apart)."""
-    lines = [
-        (0, "Good morning, thank you all for coming.", 7),
-        (5000, "Thanks. Let us start with the budget.", 3),
-        (10000, "The numbers look better than last year.", 7),
-        (15000, "Great, then the budget is settled.", 3),
-    ]
-    sentences = []
-    for start, text, speaker in lines:
-        words = text.split()
-        tokens = [
-            {"text": w, "start": start + 600 * n, "end": start + 600 * n + 500}
-            for n, w in enumerate(words)
-        ]
-        end = start + 600 * len(words) - 100
-        sentences.append(
-            {"start": start, "end": end, "text": text, "speaker": speaker, "tokens": tokens}
-        )
-    return {
-        "version": 1,
-        "source": {"path": path, "duration_ms": 20000},
-        "models": {"asr": "asr"},
-        "sentences": sentences,
-    }
+from tests.gui.samples import save_tokened_session
 
 
 @pytest.fixture
 def opened(make_window, data_folder: Path, speech_wav: Path):
     """A window showing one finished transcript with tokens; returns (window, job id)."""
-    store = SessionStore(data_folder)
-    transcript = Transcript.from_worker_result(tokened_result(str(speech_wav)))
-    store.save_transcript("job", transcript)
-    store.save_jobs([Job(id="job", path=str(speech_wav), state=JobState.DONE, percent=100.0)])
+    save_tokened_session(data_folder, speech_wav)
     window = make_window()
     window.queue.select_job("job")
     return window, "job"
@@ -106,9 +75,7 @@ def test_each_edit_is_done_undone_and_redone_exactly_in_the_saved_file(opened, e
     ]
 
 
-def test_splitting_at_the_cursor_in_the_editor_times_the_cut_at_the_next_token(
-    opened, qtbot
-):
+def test_splitting_at_the_cursor_in_the_editor_times_the_cut_at_the_next_token(opened, qtbot):
     window, job_id = opened
     shown_active(window, qtbot)
     view = window.transcript
