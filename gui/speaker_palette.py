@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 
-# Hues picked to stay apart for colour-blind readers too (Okabe-Ito order, then fillers).
-_HUES = (210, 30, 150, 330, 50, 265, 180, 0, 95, 300)
-_LIGHT = (0.78, 0.42)  # (saturation, lightness) that reads on a white base
-_DARK = (0.70, 0.70)  # and on a near-black base
+from engine.speaker_colors import speaker_hsl
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -17,11 +14,7 @@ def is_dark(palette: QPalette) -> bool:
 
 def speaker_color(slot: int, dark: bool) -> QColor:
     """The text colour of colour slot `slot` (stable: the slot decides, never the order)."""
-    hue = _HUES[slot % len(_HUES)]
-    # Past the first round, shift the hue so two speakers never share an exact colour.
-    hue = (hue + 17 * (slot // len(_HUES))) % 360
-    saturation, lightness = _DARK if dark else _LIGHT
-    return QColor.fromHslF(hue / 360, saturation, lightness)
+    return QColor.fromHslF(*speaker_hsl(slot, dark))
 
 
 def speaker_tint(slot: int, dark: bool) -> QColor:

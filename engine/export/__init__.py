@@ -1,4 +1,4 @@
-"""Export formats: one registry of exporters (SRT, VTT, TXT, JSON) and an atomic `write`."""
+"""Export formats: one registry of exporters (SRT, VTT, TXT, JSON, DOCX) and an atomic `write`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.atomic import write_text_atomic
+from engine.atomic import write_bytes_atomic, write_text_atomic
 from engine.transcript import Transcript
 
 
@@ -20,7 +20,7 @@ class ExportOptions:
     max_line_chars_cjk: int = 16
     max_lines: int = 2
     max_cue_ms: int = 7000
-    txt_timestamps: bool = True
+    txt_timestamps: bool = True  # start times before each turn in TXT and DOCX
 
     def __post_init__(self) -> None:
         fixed = 2 if self.max_line_chars is None else self.max_line_chars
@@ -32,17 +32,20 @@ class ExportOptions:
 
 @dataclass(frozen=True)
 class Exporter:
-    """One format: file extension, newline convention, and the function that renders it."""
+    """One format: file extension, newline convention, and the function that renders it.
+
+    Text formats render a str (with "\\n" line ends); document formats render bytes.
+    """
 
     name: str
     extension: str
     description: str
     newline: str
-    render: Callable[[Transcript, ExportOptions], str]
+    render: Callable[[Transcript, ExportOptions], str | bytes]
 
 
 # Imported after ExportOptions exists: the format modules only name it in annotations.
-from engine.export import json_export, srt, txt, vtt  # noqa: E402
+from engine.export import docx, json_export, srt, txt, vtt  # noqa: E402
 
 FORMATS: dict[str, Exporter] = {
     e.name: e
@@ -51,12 +54,13 @@ FORMATS: dict[str, Exporter] = {
         Exporter("vtt", "vtt", "WebVTT subtitles", "\n", vtt.render),
         Exporter("txt", "txt", "Plain text", "\n", txt.render),
         Exporter("json", "json", "FunScribe transcript (JSON)", "\n", json_export.render),
+        Exporter("docx", "docx", "Word document", "", docx.render),
     )
 }
 
 
-def render(transcript: Transcript, fmt: str, options: ExportOptions | None = None) -> str:
-    """The transcript in format `fmt`, with "\\n" line ends."""
+def render(transcript: Transcript, fmt: str, options: ExportOptions | None = None) -> str | bytes:
+    """The transcript in format `fmt`: text with "\\n" line ends, or a document's bytes."""
     return _exporter(fmt).render(transcript, options or ExportOptions())
 
 
@@ -65,8 +69,11 @@ def write(
 ) -> None:
     """Write the transcript in format `fmt` to `path`: UTF-8, atomic, the format's newlines."""
     exporter = _exporter(fmt)
-    text = exporter.render(transcript, options or ExportOptions())
-    write_text_atomic(path, text, exporter.newline)
+    out = exporter.render(transcript, options or ExportOptions())
+    if isinstance(out, bytes):
+        write_bytes_atomic(path, out)
+    else:
+        write_text_atomic(path, out, exporter.newline)
 
 
 def _exporter(fmt: str) -> Exporter:

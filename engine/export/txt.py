@@ -18,7 +18,7 @@ PAUSE_MS = 3000
 def render(transcript: Transcript, options: ExportOptions) -> str:
     """The transcript as paragraphs: "[HH:MM:SS] Name: text", separated by blank lines."""
     paragraphs: list[str] = []
-    for turn in _turns(transcript.sentences):
+    for turn in turns(transcript.sentences):
         head: list[str] = []
         if options.txt_timestamps:
             head.append(f"[{clock(turn[0].start_ms)}]")
@@ -29,7 +29,8 @@ def render(transcript: Transcript, options: ExportOptions) -> str:
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
 
-def _turns(sentences: list[Sentence]) -> Iterator[list[Sentence]]:
+def turns(sentences: list[Sentence]) -> Iterator[list[Sentence]]:
+    """Runs of non-empty sentences by one speaker (or, without speakers, without long pauses)."""
     turn: list[Sentence] = []
     for s in sentences:
         if not s.text.strip():

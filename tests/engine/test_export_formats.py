@@ -69,15 +69,25 @@ def conversation() -> Transcript:
 
 
 def render_all(t: Transcript) -> dict[str, str]:
-    """Every format's text for a transcript."""
-    return {fmt: export.render(t, fmt) for fmt in export.FORMATS}
+    """Every format's text for a transcript (a document's text as python-docx reads it)."""
+    return {fmt: as_text(export.render(t, fmt)) for fmt in export.FORMATS}
 
 
-def test_the_registry_has_the_four_formats_with_their_extensions() -> None:
-    assert list(export.FORMATS) == ["srt", "vtt", "txt", "json"]
+def as_text(out: str | bytes) -> str:
+    if isinstance(out, str):
+        return out
+    import io
+
+    import docx
+
+    return "\n\n".join(p.text for p in docx.Document(io.BytesIO(out)).paragraphs[1:]) + "\n"
+
+
+def test_the_registry_has_the_five_formats_with_their_extensions() -> None:
+    assert list(export.FORMATS) == ["srt", "vtt", "txt", "json", "docx"]
     assert all(e.extension == name for name, e in export.FORMATS.items())
-    with pytest.raises(ValueError, match="unknown export format 'docx'"):
-        export.render(conversation(), "docx")
+    with pytest.raises(ValueError, match="unknown export format 'pdf'"):
+        export.render(conversation(), "pdf")
 
 
 def test_srt_parses_with_the_srt_package(tmp_path: Path) -> None:
@@ -124,26 +134,26 @@ def test_json_export_is_the_transcript_and_validates_against_the_schema(tmp_path
 
 def test_first_speaker_in_time_is_exported_as_speaker_1() -> None:
     out = render_all(conversation())
-    for fmt in ("srt", "vtt", "txt"):
+    for fmt in ("srt", "vtt", "txt", "docx"):
         assert out[fmt].index("Speaker 1: 你好") < out[fmt].index("Speaker 2: Thanks"), fmt
     assert [s["speaker"] for s in json.loads(out["json"])["sentences"]] == [0, 1, 1, 0]
 
 
-def test_a_renamed_speaker_shows_in_all_four_formats() -> None:
+def test_a_renamed_speaker_shows_in_all_five_formats() -> None:
     t = conversation()
     t.rename_speaker(0, "王老师")
     out = render_all(t)
-    for fmt in ("srt", "vtt", "txt"):
+    for fmt in ("srt", "vtt", "txt", "docx"):
         assert "王老师: 你好" in out[fmt] and "Speaker 1" not in out[fmt], fmt
     assert json.loads(out["json"])["speakers"][0]["name"] == "王老师"
 
 
-def test_merged_speakers_show_as_one_in_all_four_formats() -> None:
+def test_merged_speakers_show_as_one_in_all_five_formats() -> None:
     t = conversation()
     t.rename_speaker(1, "Ann")
     t.merge_speakers(keep=1, remove=0)
     out = render_all(t)
-    for fmt in ("srt", "vtt", "txt"):
+    for fmt in ("srt", "vtt", "txt", "docx"):
         assert "Ann: 你好" in out[fmt] and "Speaker" not in out[fmt], fmt
         assert out[fmt].count("Ann:") == 1, fmt  # one turn now: the name opens it once
     data = json.loads(out["json"])
@@ -151,7 +161,7 @@ def test_merged_speakers_show_as_one_in_all_four_formats() -> None:
     assert {s["speaker"] for s in data["sentences"]} == {1}
 
 
-def test_an_edited_sentence_shows_in_all_four_formats() -> None:
+def test_an_edited_sentence_shows_in_all_five_formats() -> None:
     t = conversation()
     t.edit_sentence(2, "Sounds great, really.")
     for fmt, text in render_all(t).items():
@@ -196,7 +206,7 @@ def test_speaker_prefix_can_be_left_out_of_subtitles() -> None:
 
 
 def test_files_are_utf8_with_crlf_for_srt_and_lf_elsewhere(tmp_path: Path) -> None:
-    for fmt in export.FORMATS:
+    for fmt in ("srt", "vtt", "txt", "json"):  # the text formats
         data = (tmp_path / f"out.{fmt}").resolve()
         export.write(conversation(), fmt, data)
         raw = data.read_bytes()

@@ -78,3 +78,30 @@ def test_the_export_dialog_remembers_the_chosen_formats_and_folder(
     dialog = ExportDialog(private_settings, has_selection=True)
     assert dialog.formats() == ["vtt", "json"]
     assert dialog.folder() == str(tmp_path / "subs")
+
+
+def test_a_sentence_moved_to_a_new_speaker_is_theirs_in_every_format(
+    make_window, saved_session, monkeypatch, tmp_path
+):
+    import io
+
+    import docx
+
+    window, view = open_transcript(make_window, saved_session)
+    view.table.selectRow(2)  # "The numbers look better than last year." (Speaker 1)
+    view.actions_.move_selected(None)
+    assert view.model.index(2, Column.SPEAKER).data() == "Speaker 3"
+    answer_export_dialog(monkeypatch, ["srt", "vtt", "txt", "json", "docx"], tmp_path)
+
+    written = window.export()
+
+    assert len(written) == 5
+    moved = "Speaker 3: The numbers look better than last year."
+    for name in ("speech.srt", "speech.vtt", "speech.txt"):
+        assert moved in flat(tmp_path / name), name
+        assert flat(tmp_path / name).count("Speaker 3") == 1, name
+    document = docx.Document(io.BytesIO((tmp_path / "speech.docx").read_bytes()))
+    assert any(moved in p.text for p in document.paragraphs)
+    saved = json.loads((tmp_path / "speech.json").read_text(encoding="utf-8"))
+    assert [s["speaker"] for s in saved["sentences"]] == [0, 1, 2, 1]
+    assert saved["speakers"][2] == {"index": 2, "name": None, "color_slot": 2}
