@@ -21,6 +21,7 @@ from funasr import AutoModel
 
 from engine import funasr_fixes, speaker_batching
 from engine.asr_language import is_english_vocabulary
+from engine.clustering import Clustering, ClusterReport, use_numba_cache
 from engine.fast_load import fast_load, release_freed_memory
 from engine.model_set import ModelSet
 from engine.protocol import JobOptions, Stage
@@ -60,6 +61,12 @@ class Backend:
         release_freed_memory()
         self._original_inference = self._model.inference
         self.english = is_english_vocabulary(self._token_list())
+        # Speaker clustering: seeded, fixed counts kept on short files (engine.clustering).
+        self.clustering: Clustering | None = None
+        if getattr(self._model, "cb_model", None) is not None:
+            use_numba_cache()
+            self.clustering = Clustering(self._model.cb_model)
+            self._model.cb_model = self.clustering
         self.batch_speaker_windows = speaker_batching.enabled()
         # The last job's clustered embeddings (None without diarization): re-cluster input.
         self.speaker_embeddings: SpeakerEmbeddings | None = None
@@ -114,6 +121,8 @@ class Backend:
         """`AutoModel.generate` on `audio`, reporting progress and honouring cancel."""
         counter = _SegmentCounter(audio.size * 1000 // SAMPLE_RATE, hooks)
         model = self._model
+        if self.clustering is not None:
+            self.clustering.listener = counter.clustering
         recorder = ClusterRecorder(model)
         self.speaker_embeddings = None
         try:
@@ -176,6 +185,7 @@ class _SegmentCounter:
         self.speech_ms_total = 0
         self.speech_ms_done = 0
         self.punctuated = False
+        self.speaker_total = 1  # clustering's window count once it starts
 
     @staticmethod
     def role_of(sub_model: Any, model: Any) -> str:
@@ -224,8 +234,19 @@ class _SegmentCounter:
             self.hooks.progress(Stage.PUNC, 1, 1, self.speech_ms_done, self.speech_ms_total)
             self.hooks.progress(Stage.SPEAKERS, 0, 1, self.speech_ms_done, self.speech_ms_total)
 
+    def clustering(self, report: ClusterReport, finished: bool) -> None:
+        # A live "clustering N windows" state: on an hour of speech this stage takes minutes.
+        self.speaker_total = max(report.windows, 1)
+        done = self.speaker_total if finished else 0
+        self.hooks.progress(
+            Stage.SPEAKERS, done, self.speaker_total, self.speech_ms_done, self.speech_ms_total
+        )
+
     def finish(self) -> None:
-        self.hooks.progress(Stage.SPEAKERS, 1, 1, self.speech_ms_total, self.speech_ms_total)
+        total = self.speaker_total
+        self.hooks.progress(
+            Stage.SPEAKERS, total, total, self.speech_ms_total, self.speech_ms_total
+        )
 
 
 def device_name(device: str) -> str:
