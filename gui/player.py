@@ -54,9 +54,10 @@ class Player(QObject):
         self._player.setAudioOutput(self._output)
         self._source: Path | None = None
         self._pending_ms: int | None = None
-        self._player.positionChanged.connect(self.positionChanged)
-        self._player.durationChanged.connect(self.durationChanged)
-        self._player.playbackRateChanged.connect(self.rateChanged)
+        # QMediaPlayer speaks qint64 and qreal; these signals speak Python int and float.
+        self._player.positionChanged.connect(lambda ms: self.positionChanged.emit(int(ms)))
+        self._player.durationChanged.connect(lambda ms: self.durationChanged.emit(int(ms)))
+        self._player.playbackRateChanged.connect(lambda rate: self.rateChanged.emit(float(rate)))
         self._player.mediaStatusChanged.connect(self._status_changed)
         self._player.errorOccurred.connect(lambda _error, text: self.failed.emit(text))
         self._player.playbackStateChanged.connect(
