@@ -98,3 +98,31 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert main([str(tmp_path / "x.json"), "--speakers", "0"]) == 2
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     assert main([str(tmp_path / "bad.json"), "--speakers", "2"]) == 2
+
+
+def test_the_serve_mode_answers_each_request_line_like_the_command(
+    saved: Path, tmp_path: Path
+) -> None:
+    import io
+
+    from engine.speakers.service import serve
+
+    expected = recluster(Transcript.load(saved), SpeakerEmbeddings.load(sidecar_path(saved)), 3)
+    old = tmp_path / "old.json"
+    expected.save(old)  # no sidecar beside it
+    requests = [
+        {"id": "a", "transcript": str(saved), "speakers": 3, "out": str(tmp_path / "gui")},
+        {"id": "b", "transcript": str(old), "speakers": 2},
+        {"id": "c", "transcript": str(saved), "speakers": 0},
+    ]
+    out = io.StringIO()
+    lines = "".join(json.dumps(r) + "\n" for r in requests) + "not json\n"
+    assert serve(io.StringIO(lines), out) == 0
+
+    answers = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert answers[0] == {"ready": True}
+    assert answers[1]["ok"] and answers[1]["speakers"] == 3
+    assert (tmp_path / "gui" / "talk.json").read_text(encoding="utf-8") == expected.to_json()
+    assert not answers[2]["ok"] and "transcribe the file again" in answers[2]["message"]
+    assert not answers[3]["ok"] and answers[3]["id"] == "c"
+    assert not answers[4]["ok"] and answers[4]["id"] is None
