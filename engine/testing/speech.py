@@ -6,10 +6,11 @@ real FSMN-VAD cuts them into segments) and more than one voice; this is the one 
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 import wave
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,12 @@ class Turn:
     line: str
     words_per_minute: int = 160
     pause_after: float = 0.7
+
+
+def meeting(voices: tuple[str, ...] = ("en-us+m3", "en-us+f4")) -> Iterator[Turn]:
+    """An endless meeting: the voices take turns through LINES (bound it with min_seconds)."""
+    for index in itertools.count():
+        yield Turn(voice=voices[index % len(voices)], line=LINES[index % len(LINES)])
 
 
 def tools_available() -> bool:

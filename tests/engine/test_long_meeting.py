@@ -1,0 +1,93 @@
+"""A 40-minute two-voice meeting through the CLI: FunASR's long-file clustering paths.
+
+From 2,048 speaker windows (about 26 minutes of speech) FunASR's ClusterBackend leaves
+spectral clustering: k-means for a fixed count, UMAP + HDBSCAN (numba) for an automatic one.
+Both must finish, find both voices, and give the same bytes on every run. Minutes of CPU
+each: the meeting is generated once for the module (or taken from $FUNSCRIBE_TEST_MEETING),
+and each path runs twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from engine.clustering import FUNASR_LARGE_WINDOWS
+from engine.export import ExportOptions
+from engine.export.cues import build_cues
+from engine.testing import speech
+from engine.transcript import Transcript
+
+pytestmark = pytest.mark.slow
+
+MEETING_SECONDS = 40 * 60
+RUN_TIMEOUT_S = 3600  # a loaded 2-core machine; tiny models take minutes, not hours
+
+
+@pytest.fixture(scope="module")
+def meeting(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    given = os.environ.get("FUNSCRIBE_TEST_MEETING")
+    if given:
+        return Path(given)
+    if not speech.tools_available():
+        pytest.skip("espeak-ng and sox are needed to make speech")
+    path = tmp_path_factory.mktemp("meeting") / "meeting.wav"
+    return speech.make_conversation(path, speech.meeting(), min_seconds=MEETING_SECONDS)
+
+
+def _transcribe(meeting: Path, models: Path, out: Path, speakers: str) -> tuple[bytes, Path]:
+    """`funscribe transcribe` on one worker; the JSON's bytes and the output folder."""
+    command = [sys.executable, "-m", "gui.entry", "transcribe", str(meeting)]
+    command += ["--models", str(models), "--out", str(out), "--format", "json,srt"]
+    command += ["--workers", "1", "--threads", "1", "--speakers", speakers]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+    assert done.returncode == 0, done.stderr[-3000:]
+    for word in ("numba", "umap", "Traceback"):
+        assert word not in done.stderr, done.stderr[-3000:]
+    return (out / f"{meeting.stem}.json").read_bytes(), out
+
+
+@pytest.fixture(scope="module", params=["2", "auto"], ids=["kmeans", "umap-hdbscan"])
+def two_runs(
+    request: pytest.FixtureRequest,
+    meeting: Path,
+    model_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[bytes, bytes, Path]:
+    first, out = _transcribe(meeting, model_dir, tmp_path_factory.mktemp("a"), request.param)
+    second, _ = _transcribe(meeting, model_dir, tmp_path_factory.mktemp("b"), request.param)
+    return first, second, out
+
+
+def test_the_meeting_takes_funasrs_long_file_path(two_runs: tuple[bytes, bytes, Path]) -> None:
+    [sidecar] = two_runs[2].glob("*.speakers.npz")
+    with np.load(sidecar, allow_pickle=False) as kept:
+        assert len(kept["vectors"]) >= FUNASR_LARGE_WINDOWS
+
+
+def test_every_run_gives_byte_identical_json(two_runs: tuple[bytes, bytes, Path]) -> None:
+    first, second, _ = two_runs
+    assert first == second
+
+
+def test_both_voices_are_found_and_sentences_carry_their_tokens(
+    two_runs: tuple[bytes, bytes, Path],
+) -> None:
+    data: dict[str, Any] = json.loads(two_runs[0])
+    sentences = data["sentences"]
+    assert len(data["speakers"]) > 1
+    with_tokens = [s for s in sentences if s["tokens"]]
+    assert len(with_tokens) >= 0.95 * len(sentences)
+    transcript = Transcript.from_dict(data)
+    starts = {t.start_ms for s in transcript.sentences for t in s.tokens}
+    ends = {t.end_ms for s in transcript.sentences for t in s.tokens}
+    cues = build_cues(transcript, ExportOptions())
+    on_tokens = [c for c in cues if c.start_ms in starts and c.end_ms in ends]
+    assert len(on_tokens) >= 0.95 * len(cues)
