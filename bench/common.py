@@ -121,7 +121,7 @@ def cpu_seconds(pid: int) -> float:
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A markdown table (also readable as plain text)."""
     cells = [[_cell(v) for v in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
     out = [_row(list(headers), widths), "| " + " | ".join("-" * w for w in widths) + " |"]
     out += [_row(r, widths) for r in cells]
     return "\n".join(out)
