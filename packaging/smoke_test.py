@@ -3,7 +3,9 @@
     python packaging/smoke_test.py dist/funscribe MODELS_DIR
 
 Checks `--version`, `--self-test`, a 2-worker `transcribe` whose SRT and JSON equal the
-unfrozen CLI's, and that the GUI starts offscreen without import errors.
+unfrozen CLI's, and that the GUI starts offscreen without import errors. With
+FUNSCRIBE_SMOKE_MEETING=WAV (a 40-minute two-voice file, e.g. made by
+`engine.testing.speech.meeting`), also both long-file clustering paths, frozen vs unfrozen.
 """
 
 from __future__ import annotations
@@ -114,6 +116,13 @@ def main(dist: str, models: str) -> int:
         )
     )
 
+    meeting = os.environ.get("FUNSCRIBE_SMOKE_MEETING")
+    if meeting:  # a long recording: FunASR's k-means and UMAP + HDBSCAN paths, frozen
+        results += [
+            long_meeting_check(exe, work, env, models, Path(meeting), speakers)
+            for speakers in ("2", "auto")
+        ]
+
     # Its own settings and data folder, and the models given, so no first-run dialog.
     gui_env = dict(
         env,
@@ -135,6 +144,44 @@ def main(dist: str, models: str) -> int:
 
     shutil.rmtree(work, ignore_errors=True)
     return 0 if all(results) else 1
+
+
+def long_meeting_check(
+    exe: Path, work: Path, env: dict[str, str], models: str, meeting: Path, speakers: str
+) -> bool:
+    """A long two-voice file (>= 2048 speaker windows): frozen JSON equals the unfrozen's."""
+    common = ["--workers", "1", "--threads", "1", "--format", "json", "--models", models]
+    common += ["--speakers", speakers]
+    outs = {kind: work / f"meeting-{speakers}-{kind}" for kind in ("frozen", "source")}
+    frozen = run(
+        [str(exe), "transcribe", str(meeting), "--out", str(outs["frozen"]), *common],
+        work,
+        env,
+        timeout=3600,
+    )
+    source_cmd = [sys.executable, "-m", "gui.entry", "transcribe", str(meeting)]
+    source = run(
+        [*source_cmd, "--out", str(outs["source"]), *common],
+        work,
+        dict(os.environ, PYTHONPATH=str(SOURCE)),
+        timeout=3600,
+    )
+    name = f"{meeting.stem}.json"
+    same = (
+        frozen.returncode == 0
+        and source.returncode == 0
+        and filecmp.cmp(outs["frozen"] / name, outs["source"] / name, shallow=False)
+    )
+    speakers_found = 0
+    if (outs["frozen"] / name).is_file():
+        speakers_found = len(json.loads((outs["frozen"] / name).read_text())["speakers"])
+    return check(
+        f"long meeting, speakers {speakers}",
+        same and speakers_found > 1 and "numba" not in frozen.stderr,
+        f"frozen JSON equals the unfrozen CLI's, {speakers_found} speakers"
+        if same
+        else f"exit {frozen.returncode}/{source.returncode}: {frozen.stderr[-800:]}",
+    )
 
 
 if __name__ == "__main__":
