@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import ray
-from ray.exceptions import RayError
+from ray.exceptions import ActorUnavailableError, RayError
 
 from engine.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Plan
 from engine.cli_progress import ProgressView
@@ -47,6 +47,7 @@ from engine.protocol import Error, ErrorCode, Hello, Progress, Result, Transcrib
 # Called with each progress event's job and the pid of the actor running it (tests use it).
 Observer = Callable[[Job, int], None]
 _WAIT_S = 0.5  # the longest the loop blocks; Ctrl-C is seen at once regardless
+_RESTART_POLL_S = 0.5  # how often to ask an actor that Ray is restarting whether it is back
 
 
 class ActorState(str, enum.Enum):
@@ -77,6 +78,7 @@ class _Slot:
     actor: Any  # a Ray ActorHandle
     state: ActorState = ActorState.STARTING
     waiting_on: Any = None  # the hello ObjectRef while STARTING, the run generator while BUSY
+    ask_again_at: float = 0.0  # STARTING without a hello in flight: Ray is restarting it
     job: str | None = None
     pid: int | None = None
     pids: list[int] = field(default_factory=list)  # one per (re)start
@@ -221,6 +223,10 @@ class ClusterBatch:
     def _on_hello(self, slot: _Slot) -> None:
         try:
             hello, node = ray.get(slot.waiting_on)
+        except ActorUnavailableError:  # Ray is restarting it: ask again in a moment
+            slot.waiting_on = None
+            slot.ask_again_at = time.monotonic() + _RESTART_POLL_S
+            return
         except RayError as exc:  # its restarts are spent, or Ray could not place it
             why = f"actor {slot.index} is gone: {_first_line(exc)}"
             self._bury(slot, Error(None, ErrorCode.WORKER_CRASHED, why))
@@ -255,13 +261,24 @@ class ClusterBatch:
                 why = "no actor loaded its models in time (too few free CPUs or memory?)"
                 self._fail_queued(Error(None, ErrorCode.LOAD_TIMEOUT, why))
                 return
-            ready, _ = ray.wait([s.waiting_on for s in waiting], num_returns=1, timeout=_WAIT_S)
+            refs = [s.waiting_on for s in self._ask_restarting(waiting) if s.waiting_on]
+            if not refs:  # only actors that Ray is restarting
+                time.sleep(_RESTART_POLL_S)
+                continue
+            ready, _ = ray.wait(refs, num_returns=1, timeout=_WAIT_S)
             for slot in waiting:
-                if any(r is slot.waiting_on for r in ready):
+                if slot.waiting_on is not None and any(r is slot.waiting_on for r in ready):
                     if slot.state is ActorState.STARTING:
                         self._on_hello(slot)
                     else:
                         self._on_event(slot)
+
+    def _ask_restarting(self, waiting: list[_Slot]) -> list[_Slot]:
+        now = time.monotonic()
+        for slot in waiting:
+            if slot.waiting_on is None and now >= slot.ask_again_at:
+                slot.waiting_on = slot.actor.hello.remote()
+        return waiting
 
     def _dispatch(self) -> None:
         for slot in self._slots:
