@@ -31,7 +31,7 @@ class SentenceActions(QObject):
             self.tr("Move to new speaker"), "", lambda: self.move_selected(None)
         )
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        table.customContextMenuRequested.connect(self._menu)
+        table.customContextMenuRequested.connect(self.show_menu)
 
     def _action(self, text: str, keys: str, slot: object) -> QAction:
         action = QAction(text, self._table)
@@ -78,7 +78,8 @@ class SentenceActions(QObject):
         self._session.split_sentence(job_id, row, at, text)
         self._table.setCurrentIndex(self._model.index(row + 1, Column.TEXT))
 
-    def _menu(self, pos: QPoint) -> None:
+    def show_menu(self, pos: QPoint) -> None:
+        """The sentence menu at `pos` (viewport coordinates) of the table."""
         transcript = self._model.transcript
         if transcript is None or not self._table.indexAt(pos).isValid():
             return

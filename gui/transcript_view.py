@@ -222,6 +222,13 @@ class TranscriptView(QWidget):
         if row >= 0 and row != self.model.playing_row:
             self.model.set_playing(row)
             if self.player_bar.follow.isChecked():
-                self.table.scrollTo(
-                    self.model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible
-                )
+                self._follow(row)
+
+    def _follow(self, row: int) -> None:
+        # Out of view: centre it, so the next sentences are already on screen and playback
+        # scrolls (and repaints the table) once a screenful, not at every sentence.
+        index = self.model.index(row, 0)
+        seen = self.table.viewport().rect()
+        place = self.table.visualRect(index)
+        if not (seen.contains(place.topLeft()) and seen.contains(place.bottomLeft())):
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)

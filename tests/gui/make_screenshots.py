@@ -6,7 +6,9 @@
 The app restores a prepared session (two finished transcripts with names given, one of them
 shown) and its real workers transcribe two more files with the tiny test models while the
 picture is taken, so the queue shows live progress. The tiny models' own text is random, so
-the transcript on screen is a prepared one rather than theirs.
+the transcript on screen is a prepared one rather than theirs. On screen: a sentence fixed
+to its right speaker (undoable), playback under way in the player bar, and the sentence
+menu open on "Move to speaker". `--player-bar PATH` also saves the player bar alone.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ MEETING = [
     (0, "Good morning, everyone. Thanks for joining the planning meeting.", 0),
     (4200, "Morning! Shall we start with the budget for next quarter?", 1),
     (8100, "Yes. The numbers look better than last year, mostly because of travel.", 0),
-    (13600, "Travel was down by almost a third, and the new office is on budget.", 2),
+    (13600, "Travel was down by almost a third, and the new office is on budget.", 0),
     (19800, "Great. Then hiring is next: two engineers and one designer.", 1),
     (24500, "We should open both engineering roles this week.", 0),
     (28700, "Agreed. The release date moved by two weeks, so please plan for that.", 2),
@@ -79,6 +81,7 @@ def prepare(work: Path) -> tuple[Path, list[Path]]:
     transcript = Transcript.from_worker_result(worker_result(meeting, MEETING, 43500))
     transcript.rename_speaker(0, "Alice")
     transcript.rename_speaker(1, "Bob")
+    transcript.rename_speaker(2, "Carol")
     store.save_transcript("meeting", transcript)
     chinese = Transcript.from_worker_result(worker_result(interview, INTERVIEW, 12400))
     chinese.rename_speaker(0, "主持人")
@@ -91,7 +94,6 @@ def prepare(work: Path) -> tuple[Path, list[Path]]:
             state=JobState.DONE,
             percent=100.0,
             audio_seconds=43.5,
-            transcript=transcript.to_dict(),
         ),
         Job(
             id="interview",
@@ -99,7 +101,6 @@ def prepare(work: Path) -> tuple[Path, list[Path]]:
             state=JobState.DONE,
             percent=100.0,
             audio_seconds=12.4,
-            transcript=chinese.to_dict(),
         ),
     ]
     store.save_jobs(jobs)
@@ -112,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
     parser.add_argument("--language", choices=("en", "zh_CN"), default="en")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--player-bar", type=Path, help="also save the player bar here")
     parser.add_argument("--models", type=Path, default=os.environ.get("FUNSCRIBE_TEST_MODELS"))
     args = parser.parse_args(argv)
 
@@ -130,13 +132,14 @@ def main(argv: list[str] | None = None) -> int:
 def shoot(data: Path, models: Path, queue: list[Path], args: argparse.Namespace) -> int:
     """Run the window until a job is well under way, then grab it."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMenu
 
     from engine.pool.jobs import JobState
     from gui import i18n
     from gui.app import create_window
     from gui.settings import APPLICATION, ORGANIZATION, Key, Settings
     from gui.theme import apply_theme
+    from gui.transcript_model import Column
 
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationName(APPLICATION)
@@ -156,6 +159,10 @@ def shoot(data: Path, models: Path, queue: list[Path], args: argparse.Namespace)
     window.pool.start()
     window.add_paths(queue)
     window.queue.select_job("meeting")
+    view = window.transcript
+    # The speaker fix: "Travel was down…" was Alice's; it is Carol's (Ctrl+Z would undo it).
+    window.session.move_sentences("meeting", [3], 2)
+    view.play_from(2)
 
     def ready() -> bool:
         running = [j for j in window.pool.jobs() if j.state is JobState.RUNNING]
@@ -165,12 +172,36 @@ def shoot(data: Path, models: Path, queue: list[Path], args: argparse.Namespace)
     def poll() -> None:
         if ready():
             timer.stop()
-            QTimer.singleShot(100, grab)
+            QTimer.singleShot(100, open_menu)
+
+    def open_menu() -> None:
+        view.player_bar.toggle()  # paused: the bar shows where playback stands
+        rect = view.table.visualRect(view.model.index(5, Column.TEXT))
+        view.table.selectRow(5)
+        view.actions_.show_menu(rect.center())
+        QTimer.singleShot(300, open_submenu)
+
+    def open_submenu() -> None:
+        menu = QApplication.activePopupWidget()
+        if isinstance(menu, QMenu):
+            move = menu.actions()[0]
+            menu.setActiveAction(move)
+            place = menu.mapToGlobal(menu.actionGeometry(move).topRight())
+            move.menu().popup(place)  # type: ignore[union-attr]
+        QTimer.singleShot(400, grab)
 
     def grab() -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(args.out))
+        # The screen, not the window: the open menus are windows of their own.
+        frame = window.frameGeometry()
+        shot = app.primaryScreen().grabWindow(
+            0, frame.x(), frame.y(), frame.width(), frame.height()
+        )
+        shot.save(str(args.out))
         print(f"saved {args.out}")
+        if args.player_bar:
+            view.player_bar.grab().save(str(args.player_bar))
+            print(f"saved {args.player_bar}")
         window.close()
         app.quit()
 
