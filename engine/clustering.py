@@ -17,12 +17,13 @@ tells a listener when clustering starts and ends, with per-stage timings.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ SEED = 0
 FUNASR_MIN_WINDOWS = 20  # below this FunASR labels every window 0
 FUNASR_LARGE_WINDOWS = 2048  # from this on: k-means (fixed count) or UMAP + HDBSCAN
 NUMBA_CACHE_ENV = "NUMBA_CACHE_DIR"
+# Where each clustering call appends its report as a JSON line (measurements, tests).
+REPORT_LOG_ENV = "FUNSCRIBE_CLUSTER_LOG"
 
 
 @dataclass
@@ -84,9 +87,19 @@ class Clustering:
         labels = np.asarray(labels)
         report.speakers_found = int(labels.max()) + 1 if labels.size else 0
         log.info("clustering: %s", report)
+        _append_to_log(report)
         if self.listener is not None:
             self.listener(report, True)
         return labels
+
+
+def _append_to_log(report: ClusterReport) -> None:
+    target = os.environ.get(REPORT_LOG_ENV)
+    if not target:
+        return
+    line = json.dumps(asdict(report), sort_keys=True)
+    with open(target, "a", encoding="utf-8") as out:
+        out.write(line + "\n")
 
 
 def path_for(windows: int, oracle: int | None) -> str:
