@@ -32,13 +32,17 @@ class Suggestion:
 
 def speaker_windows(transcript: Transcript, embeddings: SpeakerEmbeddings) -> dict[int, np.ndarray]:
     """Speaker index → indices of the windows whose middle falls in one of its sentences."""
+    spoken = sorted(
+        (s.start_ms, s.end_ms, s.speaker) for s in transcript.sentences if s.speaker is not None
+    )
     middles = embeddings.windows.mean(axis=1) * 1000.0
     owner = np.full(len(middles), -1, dtype=np.int64)
-    for sentence in transcript.sentences:
-        if sentence.speaker is None:
-            continue
-        inside = (middles >= sentence.start_ms) & (middles <= sentence.end_ms) & (owner < 0)
-        owner[inside] = sentence.speaker
+    if spoken:
+        starts, ends, speakers = (np.array(column) for column in zip(*spoken, strict=True))
+        # The last sentence starting at or before each middle (sentences do not overlap).
+        at = np.searchsorted(starts, middles, side="right") - 1
+        inside = (at >= 0) & (middles <= ends[np.maximum(at, 0)])
+        owner[inside] = speakers[at[inside]]
     return {s.index: np.flatnonzero(owner == s.index) for s in transcript.speakers}
 
 
