@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, child_env, table, verdict
+from bench.common import ROOT, child_env, run_child, table, verdict
 
 CACHE = ROOT / "build" / "bench-recluster"
 GOALS = {"recluster_s": 2.0, "lateness_ms": 50.0}
@@ -95,18 +95,12 @@ def run(models: Path, audio: Path, rounds: int = 3) -> dict[str, Any]:
     )
     cold = time.perf_counter() - started
 
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.recluster", "--child", str(path), "--rounds", str(rounds)],
-        cwd=ROOT,
-        env=child_env(QT_QPA_PLATFORM="offscreen"),
-        capture_output=True,
-        text=True,
+    child: dict[str, Any] = run_child(
+        "bench.recluster",
+        ["--child", str(path), "--rounds", str(rounds)],
         timeout=1800,
+        QT_QPA_PLATFORM="offscreen",
     )
-    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-    if out.returncode != 0 or not lines:
-        raise RuntimeError(f"re-cluster child failed ({out.returncode}):\n{out.stderr[-3000:]}")
-    child: dict[str, Any] = json.loads(lines[-1])
     back = path.read_text(encoding="utf-8")
     return {
         "audio_seconds": Transcript.load(path).duration_ms / 1000,

@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"downloaded model preset when no --models is given (default: {DEFAULT_PRESET};"
         " see `funscribe models list`)",
     )
-    parser.add_argument("--speakers", type=_speakers, default=None, metavar="N|auto")
+    parser.add_argument("--speakers", type=parse_speakers, default=None, metavar="N|auto")
     parser.add_argument("--hotwords", default="", metavar="WORDS")
     parser.add_argument(
         "--cluster",
@@ -102,7 +102,8 @@ def _positive(text: str) -> int:
     return value
 
 
-def _speakers(text: str) -> int | None:
+def parse_speakers(text: str) -> int | None:
+    """`auto` → None (automatic); a whole number ≥ 1 → itself."""
     return None if text.strip().lower() == "auto" else _positive(text)
 
 

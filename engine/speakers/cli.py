@@ -17,26 +17,21 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli import ALL_FORMATS, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parse_formats
+from engine.cli import (
+    ALL_FORMATS,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    parse_formats,
+    parse_speakers,
+)
 from engine.speakers.embeddings import SidecarError, SpeakerEmbeddings, sidecar_path
 from engine.transcript import Transcript
 
 
 class CannotRecluster(Exception):
     """This transcript cannot be re-clustered; the message says why (exit status 1)."""
-
-
-def parse_speakers(text: str) -> int | None:
-    """`auto` → None; a whole number ≥ 1 → itself."""
-    if text.strip().lower() == "auto":
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number or 'auto': {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,41 +7,20 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from engine.speakers.embeddings import SpeakerEmbeddings, sidecar_path
+from engine.speakers.embeddings import sidecar_path
 from engine.speakers.library import VoiceLibrary
-from engine.transcript import Sentence, Speaker, Transcript
+from engine.transcript import Transcript
 from gui.voice_library_page import VoiceLibraryPage, resave_speaker_voice, save_speaker_voice
 from gui.voice_suggestions import SuggestionBanner
-
-MODEL = "sha256:test-model"
-
-
-def _voice(voice: int, seed: int, n: int = 12) -> np.ndarray:
-    centre = np.random.default_rng(100 + voice).standard_normal(32)
-    noise = np.random.default_rng(seed).standard_normal((n, 32)) * 0.15
-    return (centre + noise).astype(np.float32)
+from tests.engine.speakers.samples import voice as _voice
+from tests.engine.speakers.samples import voice_file
 
 
 def saved_file(path: Path, voices: list[np.ndarray]) -> tuple[Transcript, Path]:
-    """One 10 s sentence per voice, its windows inside; JSON and sidecar saved."""
-    sentences, vectors, windows = [], [], []
-    for index, vecs in enumerate(voices):
-        start = index * 10.0
-        sentences.append(Sentence(int(start * 1000), int((start + 9.9) * 1000), "x", index))
-        starts = start + np.linspace(0, 8.3, len(vecs))
-        windows.append(np.stack([starts, starts + 1.5], axis=1))
-        vectors.append(vecs)
-    transcript = Transcript(
-        "a.wav",
-        10_000 * len(voices),
-        {},
-        sentences,
-        [Speaker(i, None, i) for i in range(len(voices))],
-    )
+    """A controlled-voice transcript saved as JSON with its sidecar."""
+    transcript, embeddings = voice_file(voices)
     transcript.save(path)
-    SpeakerEmbeddings(np.concatenate(vectors), np.concatenate(windows), MODEL).save(
-        sidecar_path(path)
-    )
+    embeddings.save(sidecar_path(path))
     return transcript, path
 
 
