@@ -106,6 +106,7 @@ class Transcriber:
     ) -> None:
         assert self._backend is not None
         try:
+            began = time.perf_counter()
             if audio is None and decode_path is not None:
                 from engine.audio import AudioError, decode_audio
 
@@ -116,6 +117,10 @@ class Transcriber:
                     return
             if audio is not None and not audio.flags.writeable:
                 audio = np.array(audio)  # Ray hands over a read-only view of its object store
-            events.put(run_job(self._backend, job, _NeverCancelled(), events.put, audio))
+            decoded = time.perf_counter() - began
+            end = run_job(self._backend, job, _NeverCancelled(), events.put, audio)
+            if isinstance(end, Result):
+                end.stats["decode_seconds"] = round(decoded, 4)  # here, not in run_job
+            events.put(end)
         except BaseException as exc:  # the generator must always get its end message
             events.put(failure(job.job, exc))
