@@ -25,8 +25,9 @@ def speaker_tint(slot: int, dark: bool) -> QColor:
 
 
 def playing_color(dark: bool) -> QColor:
-    """The background of the sentence being played: stronger than any speaker tint."""
-    return QColor(255, 214, 0, 90 if dark else 110)
+    """The background of the sentence being played: stronger than any speaker tint, and not
+    the search marker's yellow."""
+    return QColor(150, 110, 255, 110 if dark else 80)
 
 
 NO_SPEAKER = QColor(128, 128, 128)

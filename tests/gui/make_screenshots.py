@@ -67,7 +67,8 @@ def prepare(work: Path) -> tuple[Path, list[Path]]:
     media.mkdir()
     meeting = media / "planning-meeting.wav"
     interview = media / "podcast-episode-12.mp4"
-    shutil.copy(DATA / "speech.wav", meeting)
+    # As long as the meeting's transcript, so the player bar has all of it to play.
+    subprocess.run(["sox", *[str(DATA / "speech.wav")] * 7, str(meeting)], check=True)
     shutil.copy(DATA / "speech.mp4", interview)
     long_talk = media / "customer-call.wav"
     subprocess.run(["sox", *[str(DATA / "speech.wav")] * 30, str(long_talk)], check=True)
@@ -175,7 +176,11 @@ def shoot(data: Path, models: Path, queue: list[Path], args: argparse.Namespace)
             QTimer.singleShot(100, open_menu)
 
     def open_menu() -> None:
-        view.player_bar.toggle()  # paused: the bar shows where playback stands
+        # Paused at a fixed point, so every run shows the same time and playing sentence.
+        player = view.player_bar.player
+        if player is not None:
+            player.pause()
+        view.player_bar.seek(15_200)
         rect = view.table.visualRect(view.model.index(5, Column.TEXT))
         view.table.selectRow(5)
         view.actions_.show_menu(rect.center())
