@@ -65,36 +65,36 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="122"/>
+        <location filename="../../gui/main_window.py" line="136"/>
         <source>Skipped %n file(s) that are not audio or video</source>
         <translation>
             <numerusform>已跳过 %n 个非音视频文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="126"/>
+        <location filename="../../gui/main_window.py" line="140"/>
         <source>%n file(s) already in the queue</source>
         <translation>
             <numerusform>%n 个文件已在队列中</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="137"/>
+        <location filename="../../gui/main_window.py" line="151"/>
         <source>Add files</source>
         <translation>添加文件</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="148"/>
+        <location filename="../../gui/main_window.py" line="162"/>
         <source>Add folder</source>
         <translation>添加文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="231"/>
+        <location filename="../../gui/main_window.py" line="245"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="233"/>
+        <location filename="../../gui/main_window.py" line="247"/>
         <source>Exported %n file(s)</source>
         <translation>
             <numerusform>已导出 %n 个文件</numerusform>
@@ -182,6 +182,59 @@
         <location filename="../../gui/models_page.py" line="264"/>
         <source>Remove models</source>
         <translation>删除模型</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerBar</name>
+    <message>
+        <location filename="../../gui/player_bar.py" line="53"/>
+        <source>Play/Pause</source>
+        <translation>播放/暂停</translation>
+    </message>
+    <message>
+        <location filename="../../gui/player_bar.py" line="56"/>
+        <source>Back 5 s</source>
+        <translation>后退 5 秒</translation>
+    </message>
+    <message>
+        <location filename="../../gui/player_bar.py" line="60"/>
+        <source>Forward 5 s</source>
+        <translation>前进 5 秒</translation>
+    </message>
+    <message>
+        <location filename="../../gui/player_bar.py" line="63"/>
+        <source>Slower</source>
+        <translation>减速</translation>
+    </message>
+    <message>
+        <location filename="../../gui/player_bar.py" line="64"/>
+        <source>Faster</source>
+        <translation>加速</translation>
+    </message>
+    <message>
+        <location filename="../../gui/player_bar.py" line="80"/>
+        <source>Playback speed (Ctrl+Up / Ctrl+Down)</source>
+        <translation>播放速度（Ctrl+上 / Ctrl+下）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/player_bar.py" line="82"/>
+        <source>Follow playback</source>
+        <translation>跟随播放</translation>
+    </message>
+    <message>
+        <location filename="../../gui/player_bar.py" line="84"/>
+        <source>Keep the sentence being played in view</source>
+        <translation>让正在播放的句子保持可见</translation>
+    </message>
+    <message>
+        <location filename="../../gui/player_bar.py" line="138"/>
+        <source>Source file not found</source>
+        <translation>找不到源文件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/player_bar.py" line="140"/>
+        <source>Playback unavailable (QtMultimedia missing)</source>
+        <translation>无法播放（缺少 QtMultimedia）</translation>
     </message>
 </context>
 <context>
@@ -275,6 +328,108 @@
         <location filename="../../gui/queue_model.py" line="79"/>
         <source>Identifying speakers</source>
         <translation>区分说话人</translation>
+    </message>
+</context>
+<context>
+    <name>ReclusterDialog</name>
+    <message>
+        <location filename="../../gui/recluster_dialog.py" line="172"/>
+        <source>Change speakers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/recluster_dialog.py" line="177"/>
+        <source>Automatic</source>
+        <translation type="unfinished">自动</translation>
+    </message>
+    <message>
+        <location filename="../../gui/recluster_dialog.py" line="187"/>
+        <source>Re-cluster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/recluster_dialog.py" line="191"/>
+        <source>Speakers:</source>
+        <translation type="unfinished">说话人：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/recluster_dialog.py" line="202"/>
+        <source>This transcript was made before FunScribe kept speaker embeddings (or without speakers). Transcribe the file again to change its speakers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/recluster_dialog.py" line="220"/>
+        <source>Re-clustering…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReclusterHelper</name>
+    <message>
+        <location filename="../../gui/recluster_dialog.py" line="143"/>
+        <source>the speaker helper could not start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/recluster_dialog.py" line="146"/>
+        <source>the speaker helper stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SentenceActions</name>
+    <message>
+        <location filename="../../gui/sentence_actions.py" line="28"/>
+        <source>Split at cursor</source>
+        <translation>在光标处拆分</translation>
+    </message>
+    <message>
+        <location filename="../../gui/sentence_actions.py" line="29"/>
+        <source>Join with next</source>
+        <translation>与下一句合并</translation>
+    </message>
+    <message>
+        <location filename="../../gui/sentence_actions.py" line="31"/>
+        <source>Move to new speaker</source>
+        <translation>移到新说话人</translation>
+    </message>
+    <message>
+        <location filename="../../gui/sentence_actions.py" line="87"/>
+        <source>Move to speaker</source>
+        <translation>移到说话人</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <location filename="../../gui/session.py" line="101"/>
+        <source>Rename speaker</source>
+        <translation type="unfinished">重命名说话人</translation>
+    </message>
+    <message>
+        <location filename="../../gui/session.py" line="105"/>
+        <source>Merge speakers</source>
+        <translation>合并说话人</translation>
+    </message>
+    <message>
+        <location filename="../../gui/session.py" line="109"/>
+        <source>Edit text</source>
+        <translation>编辑文字</translation>
+    </message>
+    <message>
+        <location filename="../../gui/session.py" line="117"/>
+        <source>Move to speaker</source>
+        <translation>移到说话人</translation>
+    </message>
+    <message>
+        <location filename="../../gui/session.py" line="127"/>
+        <source>Split sentence</source>
+        <translation>拆分句子</translation>
+    </message>
+    <message>
+        <location filename="../../gui/session.py" line="131"/>
+        <source>Join sentences</source>
+        <translation>合并句子</translation>
     </message>
 </context>
 <context>
@@ -425,27 +580,27 @@
         <translation>说话人：</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="54"/>
+        <location filename="../../gui/speaker_bar.py" line="55"/>
         <source>Click to rename; use the arrow to merge</source>
         <translation>点击重命名；点箭头合并</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="60"/>
+        <location filename="../../gui/speaker_bar.py" line="61"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="61"/>
+        <location filename="../../gui/speaker_bar.py" line="62"/>
         <source>Merge into</source>
         <translation>合并到</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="81"/>
+        <location filename="../../gui/speaker_bar.py" line="82"/>
         <source>Rename speaker</source>
         <translation>重命名说话人</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="81"/>
+        <location filename="../../gui/speaker_bar.py" line="82"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
@@ -453,35 +608,58 @@
 <context>
     <name>StatusLine</name>
     <message>
-        <location filename="../../gui/status_line.py" line="51"/>
+        <location filename="../../gui/status_line.py" line="54"/>
+        <source>%1 worker(s) stopped for good: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/status_line.py" line="76"/>
         <source>Workers: %1 busy, %2 idle</source>
         <translation>工作进程：%1 忙，%2 空闲</translation>
     </message>
     <message>
-        <location filename="../../gui/status_line.py" line="58"/>
+        <location filename="../../gui/status_line.py" line="83"/>
         <source>%1 of %2 finished</source>
         <translation>已完成 %1 / %2</translation>
     </message>
 </context>
 <context>
+    <name>SuggestionBanner</name>
+    <message>
+        <location filename="../../gui/voice_suggestions.py" line="77"/>
+        <source>{0} sounds like {1} ({2:.2f})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/voice_suggestions.py" line="82"/>
+        <source>Use name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/voice_suggestions.py" line="83"/>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TranscriptModel</name>
     <message>
-        <location filename="../../gui/transcript_model.py" line="57"/>
+        <location filename="../../gui/transcript_model.py" line="72"/>
         <source>Speaker %1</source>
         <translation>说话人 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/transcript_model.py" line="142"/>
+        <location filename="../../gui/transcript_model.py" line="212"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/transcript_model.py" line="143"/>
+        <location filename="../../gui/transcript_model.py" line="213"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../gui/transcript_model.py" line="144"/>
+        <location filename="../../gui/transcript_model.py" line="214"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
@@ -489,26 +667,74 @@
 <context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../gui/transcript_view.py" line="45"/>
+        <location filename="../../gui/transcript_view.py" line="48"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../gui/transcript_view.py" line="50"/>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <location filename="../../gui/transcript_view.py" line="78"/>
+        <location filename="../../gui/transcript_view.py" line="82"/>
         <source>Select a finished file to see its transcript.</source>
         <translation>选择一个已完成的文件以查看转写稿。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/transcript_view.py" line="144"/>
+        <location filename="../../gui/transcript_view.py" line="164"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>%n 处匹配</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>VoiceLibraryPage</name>
+    <message>
+        <location filename="../../gui/voice_library_page.py" line="80"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/voice_library_page.py" line="80"/>
+        <source>Windows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/voice_library_page.py" line="80"/>
+        <source>Speaker model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/voice_library_page.py" line="86"/>
+        <source>Rename…</source>
+        <translation type="unfinished">重命名…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/voice_library_page.py" line="87"/>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/voice_library_page.py" line="93"/>
+        <source>Speakers whose voice is close to a saved voice (similarity at least {0:.2f}) get its name suggested. Voices match only transcripts made with the same speaker model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/voice_library_page.py" line="165"/>
+        <source>Rename voice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/voice_library_page.py" line="165"/>
+        <source>Name:</source>
+        <translation type="unfinished">名称：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/voice_library_page.py" line="174"/>
+        <source>Delete voice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/voice_library_page.py" line="174"/>
+        <source>Delete this voice?</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -570,6 +796,16 @@
     </message>
     <message>
         <location filename="../../gui/window_actions.py" line="57"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="60"/>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="69"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>

@@ -71,3 +71,12 @@ def test_in_chinese_the_settings_dialog_says_when_changes_apply(language, privat
 
     texts = [label.text() for label in dialog.findChildren(QLabel)]
     assert any("完成当前文件后重新启动" in text for text in texts), texts
+
+
+def test_in_chinese_the_player_bar_and_undo_speak_chinese(language, make_window):
+    language("zh_CN")
+    window = make_window()
+
+    assert window.toolbar_actions.undo.text() == "撤销"
+    assert window.transcript.player_bar.follow.text() == "跟随播放"
+    assert window.transcript.actions_.join.text() == "与下一句合并"
