@@ -39,8 +39,8 @@ def child_env() -> dict[str, str]:
 
 def test_formats_are_checked_and_deduplicated() -> None:
     assert cli.parse_formats("srt, TXT,srt") == ["srt", "txt"]
-    with pytest.raises(cli.UsageError, match="docx"):
-        cli.parse_formats("srt,docx")
+    with pytest.raises(cli.UsageError, match="pdf"):
+        cli.parse_formats("srt,pdf")
 
 
 def test_folders_expand_to_media_files_and_skip_other_and_hidden_files(tmp_path: Path) -> None:
@@ -132,10 +132,13 @@ def test_a_folder_of_good_and_bad_files_writes_the_good_and_names_the_bad(
         cwd=ROOT,
     )
     assert result.returncode == 1, result.stderr
+    # Beside each JSON transcript: its speaker embeddings, for `funscribe recluster`.
     assert sorted(p.name for p in out.iterdir()) == [
         "good.json",
+        "good.speakers.npz",
         "good.srt",
         "video.json",
+        "video.speakers.npz",
         "video.srt",
     ]
     assert "-->" in (out / "good.srt").read_text()

@@ -79,7 +79,7 @@ def test_a_worker_that_failed_to_load_is_never_handed_the_next_job(
         assert job.error_message == "could not load models: fake"
 
 
-def test_no_state_that_leads_away_from_stopping_takes_a_job() -> None:
+def test_a_busy_stopping_or_exited_worker_never_takes_a_job() -> None:
     assert WORKER_TRANSITIONS[WorkerState.STOPPING] == {WorkerState.EXITED}
     assert not WorkerState.STOPPING.accepting and not WorkerState.EXITED.accepting
     assert not WorkerState.BUSY.accepting
