@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from engine import job_runner
 from engine import worker as worker_module
 from engine.protocol import (
     Error,
@@ -285,7 +286,7 @@ class OutOfMemoryError(RuntimeError):
 
 
 def test_out_of_memory_is_told_by_the_exception_type_not_its_message() -> None:
-    assert worker_module.failure("j", MemoryError()).code is ErrorCode.OUT_OF_MEMORY
-    assert worker_module.failure("j", OutOfMemoryError("CUDA")).code is ErrorCode.OUT_OF_MEMORY
-    text_only = worker_module.failure("j", RuntimeError("CUDA out of memory. Tried to allocate"))
+    assert job_runner.failure("j", MemoryError()).code is ErrorCode.OUT_OF_MEMORY
+    assert job_runner.failure("j", OutOfMemoryError("CUDA")).code is ErrorCode.OUT_OF_MEMORY
+    text_only = job_runner.failure("j", RuntimeError("CUDA out of memory. Tried to allocate"))
     assert text_only.code is ErrorCode.INTERNAL
