@@ -19,14 +19,13 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, child_env, load_average, table
+from bench.common import load_average, run_child, table
 
 TICK_MS = 10
 GAP_MS = 15  # between operations: the probe ticks in between
@@ -68,25 +67,16 @@ _WORDS = (
 def run(sentences: int = 3000, scale: float = 1.0) -> dict[str, Any]:
     """The window over a generated transcript of `sentences`, driven through the editor."""
     with tempfile.TemporaryDirectory() as home:
-        env = child_env(
+        args = ["--child", "--sentences", str(sentences), "--scale", str(scale)]
+        return run_child(
+            "bench.editor",
+            args,
+            timeout=3600,
             QT_QPA_PLATFORM="offscreen",
             HOME=home,
             XDG_CONFIG_HOME=home,
             FUNSCRIBE_DATA_DIR=str(Path(home) / "data"),
         )
-        args = ["--child", "--sentences", str(sentences), "--scale", str(scale)]
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.editor", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=3600,
-        )
-    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-    if out.returncode != 0 or not lines:
-        raise RuntimeError(f"editor bench failed ({out.returncode}):\n{out.stderr[-3000:]}")
-    return json.loads(lines[-1])  # type: ignore[no-any-return]
 
 
 def markdown(result: dict[str, Any], before: dict[str, Any] | None = None) -> str:
