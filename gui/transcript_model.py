@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from engine.transcript import Transcript
@@ -43,10 +43,48 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+# What QAbstractTableModel.flags gives, without a call into it per cell.
+_FLAGS = (
+    Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+)
+_EDITABLE = _FLAGS | Qt.ItemFlag.ItemIsEditable
 
 
-def _dark() -> bool:
-    return QApplication.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
+class _Colors:
+    """Speaker colours and tints by slot, made once per palette (data() asks per cell)."""
+
+    def __init__(self) -> None:
+        self._key = -1
+        self._dark = False
+        self._made: dict[tuple[str, int], QColor] = {}
+
+    def _check(self) -> None:
+        palette = QApplication.palette()
+        if palette.cacheKey() != self._key:  # a theme switch
+            self._key = palette.cacheKey()
+            self._dark = palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
+            self._made.clear()
+
+    def _get(self, kind: str, slot: int) -> QColor:
+        self._check()
+        color = self._made.get((kind, slot))
+        if color is None:
+            make = {"text": speaker_color, "tint": speaker_tint}.get(kind)
+            color = make(slot, self._dark) if make else playing_color(self._dark)
+            self._made[(kind, slot)] = color
+        return color
+
+    def text(self, slot: int) -> QColor:
+        """A speaker's text colour."""
+        return self._get("text", slot)
+
+    def tint(self, slot: int) -> QColor:
+        """A speaker's row background."""
+        return self._get("tint", slot)
+
+    def playing(self) -> QColor:
+        """The playing sentence's background."""
+        return self._get("playing", 0)
 
 
 def timestamp(ms: int) -> str:
@@ -84,6 +122,7 @@ class TranscriptModel(QAbstractTableModel):
         self._transcript: Transcript | None = None
         self._slots: dict[int, int] = {}
         self._playing = -1
+        self._colors = _Colors()
         self._bold = QFont()
         self._bold.setBold(True)
         session.transcriptChanged.connect(self._transcript_changed)
@@ -215,10 +254,9 @@ class TranscriptModel(QAbstractTableModel):
         )[section]
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.isValid() and index.column() == Column.TEXT:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return _EDITABLE if index.column() == Column.TEXT else _FLAGS
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Called hundreds of times per repaint: cheap checks first, colours only when asked.
@@ -234,12 +272,12 @@ class TranscriptModel(QAbstractTableModel):
             return sentence.text
         if role == _BACKGROUND:
             if row == self._playing:
-                return playing_color(_dark())
+                return self._colors.playing()
             slot = self.color_slot(sentence.speaker)
-            return None if slot is None else speaker_tint(slot, _dark())
+            return None if slot is None else self._colors.tint(slot)
         if role == COLOR_ROLE or (role == _FOREGROUND and column == _SPEAKER):
             slot = self.color_slot(sentence.speaker)
-            return NO_SPEAKER if slot is None else speaker_color(slot, _dark())
+            return NO_SPEAKER if slot is None else self._colors.text(slot)
         if role == _FONT and column == _SPEAKER:
             return self._bold
         if role == _TOOLTIP and column == _TIME:
