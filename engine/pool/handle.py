@@ -18,11 +18,10 @@ import signal
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
-from engine.pool import procs
+from engine.pool import procs, worker_errors
 from engine.pool.procs import NOT_STARTED, describe_exit, last_message
 from engine.pool.worker_state import WorkerState, check_transition
 from engine.protocol import (
-    PROTOCOL_VERSION,
     Cancel,
     Error,
     ErrorCode,
@@ -289,7 +288,7 @@ class WorkerHandle(QObject):
         self._failure = self._failure or error
         self._stop(_StopCause.FAILED)
         if self._job is not None:
-            self._end_job(Error(self._job.job, error.code, error.message, error.detail))
+            self._end_job(worker_errors.for_job(error, self._job.job))
         if self._exit_code is not None:
             return  # read from its last output: it is gone already
         if terminate:
@@ -330,13 +329,12 @@ class WorkerHandle(QObject):
             return
         log.info("worker %s did not answer cancel in time; stopping it", self._pid)
         self._stop(_StopCause.CANCEL)  # first: no job may be handed to it while its job ends
-        self._end_job(Error(self._job.job, ErrorCode.CANCELLED, "cancelled (worker stopped)"))
+        self._end_job(Error(self._job.job, ErrorCode.CANCELLED, worker_errors.CANCELLED_BY_KILL))
         self.terminate()
 
     def _on_load_timeout(self) -> None:
         seconds = (self._load_timeout_ms or 0) / 1000
-        text = f"worker did not load its models within {seconds:g} s"
-        self._fail(Error(None, ErrorCode.LOAD_TIMEOUT, text, self.stderr_tail()))
+        self._fail(worker_errors.load_timeout(seconds, self.stderr_tail()))
 
     def _on_started(self) -> None:
         self._pid = int(self._process.processId()) or None
@@ -349,8 +347,8 @@ class WorkerHandle(QObject):
                 log.warning("worker %s: %s", self._pid, self._process.errorString())
             return
         # `finished` never comes for a process that did not start: end everything here.
-        message = f"could not start worker {self._program!r}: {self._process.errorString()}"
-        self._failure = self._failure or Error(None, ErrorCode.WORKER_START_FAILED, message)
+        why = self._process.errorString()
+        self._failure = self._failure or worker_errors.start_failed(self._program, why)
         self._exit(NOT_STARTED)
 
     def _on_stdout(self) -> None:
@@ -364,8 +362,7 @@ class WorkerHandle(QObject):
 
     def _on_bad_line(self, line: bytes, error: ProtocolError) -> None:
         if isinstance(error, VersionMismatch) and self._hello is None and not self._failure:
-            text = f"worker speaks protocol v{error.version}, this app v{PROTOCOL_VERSION}"
-            self._fail(Error(None, ErrorCode.PROTOCOL_MISMATCH, text))
+            self._fail(worker_errors.protocol_mismatch(error.version))
             return
         log.warning("worker %s: ignored line (%s): %r", self._pid, error, line[:200])
 
@@ -421,21 +418,10 @@ class WorkerHandle(QObject):
 
     def _death_error(self, exit_code: int, job: str | None) -> Error:
         if self._stop_cause is _StopCause.CANCEL:
-            return Error(job, ErrorCode.CANCELLED, "cancelled (worker stopped)")
+            return Error(job, ErrorCode.CANCELLED, worker_errors.CANCELLED_BY_KILL)
         if self._failure is not None:
-            return Error(job, self._failure.code, self._failure.message, self._failure.detail)
+            return worker_errors.for_job(self._failure, job)
         if self._stop_cause is _StopCause.STOP:
-            return Error(job, ErrorCode.STOPPED, "stopped (the pool stopped its worker)")
-        tail = self.stderr_tail()
-        last = last_message(tail)
-        how = describe_exit(exit_code)
-        if self._hello is None:
-            text = f"worker exited before its models were ready ({how})"
-            code = ErrorCode.WORKER_START_FAILED
-        elif job is None:
-            text = f"worker exited with no job ({how})"
-            code = ErrorCode.WORKER_CRASHED
-        else:
-            text = f"worker died while running this job ({how})"
-            code = ErrorCode.WORKER_CRASHED
-        return Error(job, code, f"{text}: {last}" if last else text, tail)
+            return Error(job, ErrorCode.STOPPED, worker_errors.STOPPED_BY_POOL)
+        loaded = self._hello is not None
+        return worker_errors.died(exit_code, job, loaded, self.stderr_tail())
