@@ -94,7 +94,7 @@ class TranscriptView(QWidget):
         layout.addWidget(self.player_bar)
 
         self.model.modelReset.connect(self._after_reset)
-        self.model.speakersChanged.connect(self._fit_columns)
+        self.model.speakersChanged.connect(lambda: self._fit_columns(grow_only=True))
         self.search.textChanged.connect(self.set_query)
         self.search.returnPressed.connect(self.next_match)
         self._after_reset()
@@ -120,7 +120,9 @@ class TranscriptView(QWidget):
             Path(path) if has and path else None, transcript.duration_ms if transcript else 0
         )
 
-    def _fit_columns(self) -> None:
+    def _fit_columns(self, grow_only: bool = False) -> None:
+        # After a rename the speaker column only widens: a narrower one would widen the text
+        # column, and every row would be measured again for a cosmetic change.
         metrics = QFontMetrics(self.table.font())
         bold = self.table.font()
         bold.setBold(True)
@@ -130,7 +132,10 @@ class TranscriptView(QWidget):
             [speaker_label(transcript, s.index) for s in transcript.speakers] if transcript else []
         )
         widest = max((QFontMetrics(bold).horizontalAdvance(n) for n in names), default=0)
-        self.table.setColumnWidth(Column.SPEAKER, min(max(widest + _CELL_PAD, 60), 240))
+        width = min(max(widest + _CELL_PAD, 60), 240)
+        if grow_only:
+            width = max(width, self.table.columnWidth(Column.SPEAKER))
+        self.table.setColumnWidth(Column.SPEAKER, width)
 
     def _source_path(self) -> str:
         job = self._session.job(self.model.job_id)
