@@ -13,9 +13,7 @@ PROBE = Path(__file__).with_name("binding_probe.py")
 def test_the_installed_qt_binding_does_not_drain_references_to_none_or_true() -> None:
     # In a subprocess: a draining binding can abort the interpreter, which must fail this
     # test with the version named rather than take the whole suite down.
-    run = subprocess.run(
-        [sys.executable, str(PROBE)], capture_output=True, text=True, timeout=120
-    )
+    run = subprocess.run([sys.executable, str(PROBE)], capture_output=True, text=True, timeout=120)
     lines = run.stdout.strip().splitlines()
     report = json.loads(lines[-1]) if lines else {}
     version = report.get("pyside6") or _installed_pyside6()
