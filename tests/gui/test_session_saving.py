@@ -14,14 +14,20 @@ from gui.transcript_writer import TranscriptWriter
 from tests.gui.samples import save_tokened_session, tokened_result, worker_transcript
 
 
+def writer_over(folder: Path, source: Path, delay_ms: int):
+    """A store, a writer with this delay, a transcript, and the generations written."""
+    store = SessionStore(folder)
+    writer = TranscriptWriter(store, delay_ms=delay_ms)
+    transcript = Transcript.from_worker_result(tokened_result(str(source)))
+    writes: list[int] = []
+    writer.written.connect(lambda _job, generation: writes.append(generation))
+    return store, writer, transcript, writes
+
+
 def test_edits_within_the_delay_are_saved_once_and_the_newest_version_wins(
     qtbot, data_folder: Path, speech_wav: Path
 ):
-    store = SessionStore(data_folder)
-    writer = TranscriptWriter(store, delay_ms=200)
-    transcript = Transcript.from_worker_result(tokened_result(str(speech_wav)))
-    writes: list[int] = []
-    writer.written.connect(lambda _job, generation: writes.append(generation))
+    store, writer, transcript, writes = writer_over(data_folder, speech_wav, 200)
 
     with qtbot.waitSignal(writer.written, timeout=5000):
         for n in range(5):
@@ -38,11 +44,7 @@ def test_edits_within_the_delay_are_saved_once_and_the_newest_version_wins(
 def test_an_older_version_queued_behind_a_newer_one_is_skipped(
     qtbot, data_folder: Path, speech_wav: Path
 ):
-    store = SessionStore(data_folder)
-    writer = TranscriptWriter(store, delay_ms=60_000)
-    transcript = Transcript.from_worker_result(tokened_result(str(speech_wav)))
-    writes: list[int] = []
-    writer.written.connect(lambda _job, generation: writes.append(generation))
+    store, writer, transcript, writes = writer_over(data_folder, speech_wav, 60_000)
     blocked = threading.Event()
     writer._tasks.put(blocked.wait)  # hold the thread so both versions queue up
 
@@ -63,9 +65,7 @@ def test_an_older_version_queued_behind_a_newer_one_is_skipped(
 def test_a_removed_job_loses_its_file_even_with_a_save_pending(
     qtbot, data_folder: Path, speech_wav: Path
 ):
-    store = SessionStore(data_folder)
-    writer = TranscriptWriter(store, delay_ms=60_000)
-    transcript = Transcript.from_worker_result(tokened_result(str(speech_wav)))
+    store, writer, transcript, _ = writer_over(data_folder, speech_wav, 60_000)
     store.save_transcript("job", transcript)
     writer.schedule("job", transcript)
 
