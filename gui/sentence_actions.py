@@ -58,8 +58,13 @@ class SentenceActions(QObject):
     def join_selected(self) -> None:
         """Join the current sentence with the next one."""
         rows, job_id = self.selected_rows(), self._model.job_id
+        editor = self._delegate.editor
+        if editor is not None:
+            # Typed text goes in first; an editor left open would write the old text back.
+            rows = [self._delegate.editor_row]
+            self._delegate.commitData.emit(editor)
+            self._delegate.closeEditor.emit(editor, self._delegate.EndEditHint.NoHint)
         if rows and job_id and rows[0] < self._model.rowCount() - 1:
-            self._table.closePersistentEditor(self._table.currentIndex())
             self._session.join_with_next(job_id, rows[0])
 
     def split_at_cursor(self) -> None:

@@ -115,3 +115,23 @@ def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_a_merge_from_the_toolbar(opened, 
     )
     assert list(view.speakers.buttons) == [0]
     assert window.toolbar_actions.undo.text().startswith("Undo")
+
+
+def test_ctrl_j_while_typing_keeps_the_typed_text_and_joins(opened, qtbot):
+    window, job_id = opened
+    shown_active(window, qtbot)
+    view = window.transcript
+    index = view.model.index(1, Column.TEXT)
+    view.table.setCurrentIndex(index)
+    qtbot.keyClick(view.table, Qt.Key.Key_F2)
+    editor = view.table.findChild(QLineEdit)
+    editor.setText("Thanks! Let us start.")
+
+    qtbot.keyClick(editor, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+
+    texts = [s.text for s in window.session.transcript(job_id).sentences]
+    assert texts[1] == "Thanks! Let us start. The numbers look better than last year."
+    assert len(texts) == 3
+    window.session.undo_stack(job_id).undo()  # the join
+    window.session.undo_stack(job_id).undo()  # the typing
+    assert window.session.transcript(job_id).sentences[1].text.startswith("Thanks. Let us")
