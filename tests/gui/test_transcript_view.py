@@ -158,3 +158,32 @@ def test_clicking_a_sentence_plays_from_its_start_and_marks_the_playing_sentence
     assert player.calls[-1] == ("speech.wav", 5400)
     view.stop()
     assert view.model.playing_row == -1
+
+
+def test_follow_playback_keeps_the_playing_sentence_in_view_unless_turned_off(
+    make_window, data_folder, speech_wav, qtbot
+):
+    from bench.editor import generated
+    from engine.pool.jobs import Job, JobState
+    from engine.transcript import Transcript
+    from gui.session_store import SessionStore
+
+    store = SessionStore(data_folder)
+    store.save_transcript("long", Transcript.from_worker_result(generated(300, str(speech_wav))))
+    store.save_jobs([Job(id="long", path=str(speech_wav), state=JobState.DONE, percent=100.0)])
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.queue.select_job("long")
+    view = window.transcript
+    start = view.model.transcript.sentences
+
+    def visible(row: int) -> bool:
+        rect = view.table.visualRect(view.model.index(row, 0))
+        return view.table.viewport().rect().intersects(rect)
+
+    view.player_bar.positionChanged.emit(start[250].start_ms + 10)
+    assert view.model.playing_row == 250 and visible(250)
+    view.player_bar.follow.setChecked(False)
+    view.player_bar.positionChanged.emit(start[20].start_ms + 10)
+    assert view.model.playing_row == 20 and not visible(20)
