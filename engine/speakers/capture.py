@@ -34,6 +34,7 @@ class ClusterRecorder:
         self.vectors: np.ndarray | None = None
         self.oracle_num: int | None = None
         self.rng: RngState | None = None
+        self.labels: np.ndarray | None = None
         self.cluster: dict[str, Any] = {}
 
     @contextmanager
@@ -50,7 +51,9 @@ class ClusterRecorder:
             oracle = params.get("oracle_num")
             self.oracle_num = None if oracle is None else int(oracle)
             self.rng = RngState.current()
-            return backend(x, **params)
+            labels = backend(x, **params)
+            self.labels = np.array(labels, dtype=np.int64, copy=True)  # before FunASR edits them
+            return labels
 
         self._model.cb_model = cluster
         try:
@@ -77,6 +80,7 @@ class ClusterRecorder:
             speakers=self.oracle_num,
             cluster=self.cluster,
             rng=self.rng,
+            labels=self.labels,
         )
 
 

@@ -9,6 +9,7 @@ without pickle) holds:
   (`sv_chunk`), in the order of `vectors`, which is time order;
 - `rng_keys` uint32 (624,): numpy's global Mersenne-Twister state when FunASR clustered
   (spectral clustering's k-means draws from it), so a re-cluster repeats it exactly;
+- `labels`   int64 (N,): FunASR's cluster labels at transcription (for `speakers`);
 - `header`   uint8: UTF-8 JSON, see `SpeakerEmbeddings.header`.
 
 The same object travels in a worker result as base64 (`to_payload`), and a long job split
@@ -68,6 +69,7 @@ class SpeakerEmbeddings:
     speakers: int | None = None  # the speaker count asked for at transcription (None: auto)
     cluster: dict[str, Any] = field(default_factory=dict)  # ClusterBackend arguments
     rng: RngState | None = None
+    labels: np.ndarray | None = None  # FunASR's labels at transcription, one per window
 
     def __post_init__(self) -> None:
         if self.vectors.ndim != 2 or self.windows.shape != (len(self.vectors), 2):
@@ -109,6 +111,8 @@ class SpeakerEmbeddings:
         }
         if self.rng is not None:
             arrays["rng_keys"] = self.rng.keys
+        if self.labels is not None:
+            arrays["labels"] = np.asarray(self.labels, dtype=np.int64)
         buffer = io.BytesIO()
         np.savez(buffer, allow_pickle=False, **arrays)
         return buffer.getvalue()
@@ -135,6 +139,7 @@ class SpeakerEmbeddings:
                     speakers=None if speakers is None else int(speakers),
                     cluster=dict(header.get("cluster") or {}),
                     rng=rng,
+                    labels=np.array(npz["labels"], dtype=np.int64) if "labels" in npz else None,
                 )
         except SidecarError:
             raise
@@ -187,7 +192,8 @@ class SpeakerEmbeddings:
         windows = np.concatenate([p.windows for p in parts])
         # Stable, like FunASR's `sorted(all_segments, key=start)`; windows never share a start.
         order = np.argsort(windows[:, 0], kind="stable")
-        return replace(parts[0], vectors=vectors[order], windows=windows[order])
+        # Labels belong to one clustering of the whole file, which parts do not have.
+        return replace(parts[0], vectors=vectors[order], windows=windows[order], labels=None)
 
 
 def sidecar_path(transcript_path: str | Path) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +28,13 @@ def test_reclustering_to_the_transcription_count_gives_back_the_same_transcript(
     transcript, embeddings = _adopt(transcribe(conversation_wav, speakers=speakers))
     assert embeddings.speakers == speakers
     assert 20 <= embeddings.count < 2048  # the spectral path
+    assert embeddings.labels is not None
 
-    again = recluster(transcript, embeddings, speakers)
+    kept = recluster(transcript, embeddings, speakers)
+    recomputed = recluster(transcript, replace(embeddings, labels=None), speakers)
 
-    assert again.to_json() == transcript.to_json()
+    assert kept.to_json() == transcript.to_json()
+    assert recomputed.to_json() == transcript.to_json()  # FunASR's clustering, run again
 
 
 def test_the_result_keeps_one_embedding_per_speaker_window_in_time_order(
@@ -75,3 +80,19 @@ def test_a_transcript_without_embeddings_says_it_needs_a_rerun(
     with pytest.raises(ReclusterError, match="transcribe the file again"):
         recluster(transcript, None, 2)
     assert "transcribe the file again" in NEEDS_RERUN
+
+
+def test_assignment_matches_funasrs_distribute_spk_over_every_turn() -> None:
+    from funasr.models.campplus.utils import distribute_spk
+
+    from engine.speakers.recluster import distribute
+
+    rng = np.random.default_rng(5)
+    edges = np.cumsum(rng.uniform(0.2, 3.0, 400))
+    turns = [[float(a), float(b), int(rng.integers(3))] for a, b in itertools.pairwise(edges)]
+    starts = np.sort(rng.integers(0, int(edges[-1] * 1000), 300))
+    sentences = [{"start": int(a), "end": int(a + rng.integers(0, 4000))} for a in starts]
+    expected = [dict(d) for d in sentences]
+    distribute_spk(expected, [list(t) for t in turns])
+    distribute(sentences, turns)
+    assert [d["spk"] for d in sentences] == [d["spk"] for d in expected]

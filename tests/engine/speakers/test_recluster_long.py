@@ -4,6 +4,7 @@ re-cluster still gives back the transcript of transcription. Half an hour of spe
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -39,4 +40,7 @@ def test_a_long_file_reclustered_to_its_count_gives_back_the_same_transcript(
     assert embeddings is not None and embeddings.count >= 2048, "not the long path"
     transcript = Transcript.from_worker_result(result)
 
+    # Recomputed with FunASR's k-means path, not the labels kept from transcription.
+    recomputed = recluster(transcript, replace(embeddings, labels=None), 2)
+    assert recomputed.to_json() == transcript.to_json()
     assert recluster(transcript, embeddings, 2).to_json() == transcript.to_json()
