@@ -3,8 +3,8 @@
 `AutoModel.inference_with_vad` embeds every 1.5 s window of every VAD segment, concatenates
 the embeddings in time order and passes them to `self.cb_model` (FunASR's ClusterBackend).
 `ClusterRecorder` stands in for `cb_model` during a job: it records exactly that tensor, the
-speaker count asked for and numpy's RNG state, then calls the real backend, so the
-transcript is FunASR's own. The windows' times are recomputed with FunASR's own `sv_chunk`
+speaker count asked for and the labels the real backend returns, so the transcript is
+FunASR's own. The windows' times are recomputed with FunASR's own `sv_chunk`
 from the VAD segments, as `inference_with_vad` computes them.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.speakers.embeddings import RngState, SpeakerEmbeddings
+from engine.speakers.embeddings import SpeakerEmbeddings
 
 log = logging.getLogger(__name__)
 SAMPLES_PER_MS = 16  # FunASR slices segments at 16 kHz: int(ms * 16)
@@ -33,7 +33,6 @@ class ClusterRecorder:
         self._model = model
         self.vectors: np.ndarray | None = None
         self.oracle_num: int | None = None
-        self.rng: RngState | None = None
         self.labels: np.ndarray | None = None
         self.cluster: dict[str, Any] = {}
 
@@ -50,7 +49,6 @@ class ClusterRecorder:
             self.vectors = np.array(x.detach().cpu().numpy(), dtype=np.float32, copy=True)
             oracle = params.get("oracle_num")
             self.oracle_num = None if oracle is None else int(oracle)
-            self.rng = RngState.current()
             labels = backend(x, **params)
             self.labels = np.array(labels, dtype=np.int64, copy=True)  # before FunASR edits them
             return labels
@@ -79,7 +77,6 @@ class ClusterRecorder:
             model=model_identity(model_location),
             speakers=self.oracle_num,
             cluster=self.cluster,
-            rng=self.rng,
             labels=self.labels,
         )
 

@@ -7,13 +7,12 @@ without pickle) holds:
 - `vectors`  float32 (N, D): the embeddings exactly as FunASR clustered them;
 - `windows`  float64 (N, 2): each window's start and end in seconds, FunASR's own numbers
   (`sv_chunk`), in the order of `vectors`, which is time order;
-- `rng_keys` uint32 (624,): numpy's global Mersenne-Twister state when FunASR clustered
-  (spectral clustering's k-means draws from it), so a re-cluster repeats it exactly;
 - `labels`   int64 (N,): FunASR's cluster labels at transcription (for `speakers`);
 - `header`   uint8: UTF-8 JSON, see `SpeakerEmbeddings.header`.
 
-The same object travels in a worker result as base64 (`to_payload`), and a long job split
-into batches can join its batches' parts with `SpeakerEmbeddings.joined`.
+The same object travels in a worker result as base64 arrays (`to_payload`, byte-for-byte the
+same for the same job on any worker), and a long job split into batches can join its
+batches' parts with `SpeakerEmbeddings.joined`.
 """
 
 from __future__ import annotations
@@ -33,30 +32,12 @@ from engine.atomic import write_bytes_atomic
 SIDECAR_VERSION = 1
 SIDECAR_SUFFIX = ".speakers.npz"
 PAYLOAD_KEY = "speaker_embeddings"  # the key in a worker result's transcript dict
+PAYLOAD_FORMAT = "arrays-base64"
+_DTYPES = {"vectors": np.float32, "windows": np.float64, "labels": np.int64}
 
 
 class SidecarError(ValueError):
     """A sidecar that is missing, unreadable, or of a newer format."""
-
-
-@dataclass(frozen=True)
-class RngState:
-    """numpy's legacy global RNG state (`np.random.get_state()`), without its type name."""
-
-    keys: np.ndarray
-    pos: int
-    has_gauss: int
-    cached_gaussian: float
-
-    @classmethod
-    def current(cls) -> RngState:
-        """The global state now."""
-        _, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)
-        return cls(np.array(keys, dtype=np.uint32), int(pos), int(has_gauss), float(cached))
-
-    def restore(self) -> None:
-        """Make this the global state."""
-        np.random.set_state(("MT19937", self.keys, self.pos, self.has_gauss, self.cached_gaussian))
 
 
 @dataclass(frozen=True)
@@ -68,7 +49,6 @@ class SpeakerEmbeddings:
     model: str  # identity of the speaker model that made them (see capture.model_identity)
     speakers: int | None = None  # the speaker count asked for at transcription (None: auto)
     cluster: dict[str, Any] = field(default_factory=dict)  # ClusterBackend arguments
-    rng: RngState | None = None
     labels: np.ndarray | None = None  # FunASR's labels at transcription, one per window
 
     def __post_init__(self) -> None:
@@ -92,27 +72,16 @@ class SpeakerEmbeddings:
             "windows": self.count,
             "dim": int(self.vectors.shape[1]),
         }
-        if self.rng is not None:
-            header["rng"] = {
-                "pos": self.rng.pos,
-                "has_gauss": self.rng.has_gauss,
-                "cached_gaussian": self.rng.cached_gaussian,
-            }
         return header
 
     # ---- the file ----------------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
         """The sidecar file's bytes."""
-        arrays: dict[str, np.ndarray] = {
+        arrays = {
             "header": np.frombuffer(json.dumps(self.header()).encode("utf-8"), dtype=np.uint8),
-            "vectors": np.ascontiguousarray(self.vectors, dtype=np.float32),
-            "windows": np.ascontiguousarray(self.windows, dtype=np.float64),
+            **self._arrays(),
         }
-        if self.rng is not None:
-            arrays["rng_keys"] = self.rng.keys
-        if self.labels is not None:
-            arrays["labels"] = np.asarray(self.labels, dtype=np.int64)
         buffer = io.BytesIO()
         np.savez(buffer, allow_pickle=False, **arrays)
         return buffer.getvalue()
@@ -123,24 +92,7 @@ class SpeakerEmbeddings:
         try:
             with np.load(io.BytesIO(data), allow_pickle=False) as npz:
                 header = json.loads(bytes(npz["header"]).decode("utf-8"))
-                _check_version(header)
-                rng = None
-                if "rng" in header and "rng_keys" in npz:
-                    r = header["rng"]
-                    keys = np.array(npz["rng_keys"], dtype=np.uint32)
-                    rng = RngState(
-                        keys, int(r["pos"]), int(r["has_gauss"]), float(r["cached_gaussian"])
-                    )
-                speakers = header.get("speakers")
-                return cls(
-                    vectors=np.array(npz["vectors"], dtype=np.float32),
-                    windows=np.array(npz["windows"], dtype=np.float64),
-                    model=str(header["model"]),
-                    speakers=None if speakers is None else int(speakers),
-                    cluster=dict(header.get("cluster") or {}),
-                    rng=rng,
-                    labels=np.array(npz["labels"], dtype=np.int64) if "labels" in npz else None,
-                )
+                return cls._from_parts(header, {name: npz[name] for name in npz.files})
         except SidecarError:
             raise
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
@@ -162,19 +114,64 @@ class SpeakerEmbeddings:
     # ---- the worker result -------------------------------------------------------------
 
     def to_payload(self) -> dict[str, Any]:
-        """A JSON-ready dict for a worker result (the sidecar's bytes in base64)."""
-        return {"format": "npz-base64", "data": base64.b64encode(self.to_bytes()).decode("ascii")}
+        """A JSON-ready dict for a worker result: the header and base64 array bytes."""
+        return {
+            "format": PAYLOAD_FORMAT,
+            "header": self.header(),
+            **{
+                name: base64.b64encode(a.tobytes()).decode("ascii")
+                for name, a in self._arrays().items()
+            },
+        }
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> SpeakerEmbeddings:
         """Read what `to_payload` made."""
-        if not isinstance(payload, dict) or payload.get("format") != "npz-base64":
+        if not isinstance(payload, dict) or payload.get("format") != PAYLOAD_FORMAT:
             raise SidecarError("speaker embeddings payload of an unknown format")
         try:
-            data = base64.b64decode(str(payload["data"]), validate=True)
-        except (KeyError, ValueError) as exc:
+            header = dict(payload["header"])
+            arrays = {
+                name: np.frombuffer(base64.b64decode(str(payload[name]), validate=True), dtype)
+                for name, dtype in _DTYPES.items()
+                if name in payload
+            }
+            if "windows" in arrays:
+                arrays["windows"] = arrays["windows"].reshape(-1, 2)
+            if "vectors" in arrays:
+                arrays["vectors"] = arrays["vectors"].reshape(-1, int(header["dim"]))
+            return cls._from_parts(header, arrays)
+        except SidecarError:
+            raise
+        except (KeyError, ValueError, TypeError) as exc:
             raise SidecarError(f"bad speaker embeddings payload: {exc}") from exc
-        return cls.from_bytes(data)
+
+    # ---- shared by both ----------------------------------------------------------------
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        arrays: dict[str, np.ndarray] = {
+            "vectors": np.ascontiguousarray(self.vectors, dtype=np.float32),
+            "windows": np.ascontiguousarray(self.windows, dtype=np.float64),
+        }
+        if self.labels is not None:
+            arrays["labels"] = np.ascontiguousarray(self.labels, dtype=np.int64)
+        return arrays
+
+    @classmethod
+    def _from_parts(
+        cls, header: dict[str, Any], arrays: dict[str, np.ndarray]
+    ) -> SpeakerEmbeddings:
+        _check_version(header)
+        speakers = header.get("speakers")
+        labels = arrays.get("labels")
+        return cls(
+            vectors=np.array(arrays["vectors"], dtype=np.float32),
+            windows=np.array(arrays["windows"], dtype=np.float64),
+            model=str(header["model"]),
+            speakers=None if speakers is None else int(speakers),
+            cluster=dict(header.get("cluster") or {}),
+            labels=None if labels is None else np.array(labels, dtype=np.int64),
+        )
 
     # ---- batches -----------------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 The steps are `AutoModel.inference_with_vad`'s own, after ASR and punctuation: the
 ClusterBackend (its path by window count: one speaker under 20 windows, spectral under 2,048,
 k-means or UMAP+HDBSCAN above), `postprocess` (labels → speaker turns), `distribute_spk`
-(turns → sentences). Given the count the file was transcribed with, and numpy's RNG state of
-that moment, the result is the transcript FunASR produced.
+(turns → sentences). At the count the file was transcribed with, the labels FunASR gave then
+(kept in the sidecar) make the result the transcript FunASR produced; other counts cluster
+afresh, with numpy's global RNG seeded alike each time, so a request always gives one answer.
 
 Imports torch and FunASR: run it in the worker or a helper process, never the GUI thread.
 """
@@ -16,10 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from engine.speakers.embeddings import RngState, SpeakerEmbeddings
+from engine.speakers.embeddings import SpeakerEmbeddings
 from engine.speakers.naming import carry_names, renumber, with_labels
 from engine.transcript import Transcript
 
+SEED = 0  # FunASR's own (set_all_random_seed at model load)
 NEEDS_RERUN = (
     "this transcript has no kept speaker embeddings (it was transcribed before FunScribe kept"
     " them, or without speakers): transcribe the file again to change its speakers"
@@ -36,14 +38,14 @@ def cluster_labels(embeddings: SpeakerEmbeddings, speakers: int | None) -> np.nd
     from funasr.models.campplus.cluster_backend import ClusterBackend
 
     backend = ClusterBackend(**embeddings.cluster)
-    saved = RngState.current()
-    if embeddings.rng is not None:
-        embeddings.rng.restore()
+    # Spectral clustering's k-means (and UMAP) draw from numpy's global RNG.
+    saved = np.random.get_state()
+    np.random.seed(SEED)
     try:
         # FunASR passes a CPU tensor; sklearn converts it the same way here.
         labels = backend(torch.from_numpy(embeddings.vectors), oracle_num=speakers)
     finally:
-        saved.restore()
+        np.random.set_state(saved)
     return np.asarray(labels)
 
 
