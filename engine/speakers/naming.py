@@ -20,10 +20,11 @@ def renumber(labels: Sequence[int]) -> list[int]:
 def carry_names(
     old_sentences: Sequence[Sentence], old_speakers: Sequence[Speaker], new_labels: Sequence[int]
 ) -> list[Speaker]:
-    """The new speakers (0..max label), each named after the old speaker it mostly is.
+    """The new speakers (0..max label), named after the old speakers they share most with.
 
-    A new speaker takes the name of the old speaker who spoke most of its sentences (by
-    duration); each old name goes to one new speaker at most, the one with the most of it.
+    Pairs of (new, old) speaker are taken by shared speech (sentence duration), largest
+    first, one to one: each old name goes to the new speaker holding most of its speech,
+    unless that new speaker already took a name with more shared speech; then to the next.
     Colours follow the index, as in a fresh transcript, so that going back to the old count
     gives back the old transcript exactly.
     """
@@ -32,14 +33,9 @@ def carry_names(
         weight = max(1, sentence.end_ms - sentence.start_ms)  # zero-length sentences still vote
         if sentence.speaker is not None:
             overlap[new][sentence.speaker] += weight
-    # Each new speaker's candidate is its plurality old speaker (who most of it was).
+    # Largest shared speech first, one to one: a name lands where most of its speech went.
     candidates = sorted(
-        (
-            (weight, new, old)
-            for new, row in overlap.items()
-            for old, weight in row.items()
-            if weight == max(row.values())
-        ),
+        ((weight, new, old) for new, row in overlap.items() for old, weight in row.items()),
         key=lambda c: (-c[0], c[1], c[2]),
     )
     names = {s.index: s.name for s in old_speakers}
