@@ -29,7 +29,7 @@ from engine.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Plan
 from engine.cli_progress import ProgressView
 from engine.cli_run import write_outputs
 from engine.cluster.actor import Transcriber
-from engine.cluster.sizing import ActorPlan, plan_actors
+from engine.cluster.sizing import plan_actors
 from engine.cluster.summary import (
     FileRecord,
     retry_lines,
@@ -155,7 +155,6 @@ class ClusterBatch:
         ]
         self._by_id = {r.job.id: r for r in self._records}
         self._slots: list[_Slot] = []
-        self._actor_plan: ActorPlan | None = None
         self._wall = 0.0
         self._interrupted: int | None = None
 
@@ -198,7 +197,6 @@ class ClusterBatch:
         actor_plan = plan_actors(
             ray.cluster_resources(), len(plan.inputs), plan.workers, plan.threads
         )
-        self._actor_plan = actor_plan
         model_args = _absolute_paths(plan.models_args)
         options = actor_plan.ray_options()
         for index in range(1, actor_plan.count + 1):
