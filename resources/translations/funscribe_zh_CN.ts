@@ -335,7 +335,7 @@
     <message>
         <location filename="../../gui/recluster_dialog.py" line="172"/>
         <source>Change speakers</source>
-        <translation type="unfinished"></translation>
+        <translation>更改说话人</translation>
     </message>
     <message>
         <location filename="../../gui/recluster_dialog.py" line="177"/>
@@ -345,7 +345,7 @@
     <message>
         <location filename="../../gui/recluster_dialog.py" line="187"/>
         <source>Re-cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>重新聚类</translation>
     </message>
     <message>
         <location filename="../../gui/recluster_dialog.py" line="191"/>
@@ -355,12 +355,12 @@
     <message>
         <location filename="../../gui/recluster_dialog.py" line="202"/>
         <source>This transcript was made before FunScribe kept speaker embeddings (or without speakers). Transcribe the file again to change its speakers.</source>
-        <translation type="unfinished"></translation>
+        <translation>此转写稿生成时 FunScribe 尚未保存说话人嵌入（或未识别说话人）。请重新转写该文件以更改说话人。</translation>
     </message>
     <message>
         <location filename="../../gui/recluster_dialog.py" line="220"/>
         <source>Re-clustering…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在重新聚类…</translation>
     </message>
 </context>
 <context>
@@ -368,12 +368,12 @@
     <message>
         <location filename="../../gui/recluster_dialog.py" line="143"/>
         <source>the speaker helper could not start</source>
-        <translation type="unfinished"></translation>
+        <translation>说话人辅助进程无法启动</translation>
     </message>
     <message>
         <location filename="../../gui/recluster_dialog.py" line="146"/>
         <source>the speaker helper stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>说话人辅助进程已停止</translation>
     </message>
 </context>
 <context>
@@ -610,7 +610,7 @@
     <message>
         <location filename="../../gui/status_line.py" line="54"/>
         <source>%1 worker(s) stopped for good: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个工作进程已停止，不再重启：%2</translation>
     </message>
     <message>
         <location filename="../../gui/status_line.py" line="76"/>
@@ -628,17 +628,17 @@
     <message>
         <location filename="../../gui/voice_suggestions.py" line="77"/>
         <source>{0} sounds like {1} ({2:.2f})</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 听起来像 {1}（{2:.2f}）</translation>
     </message>
     <message>
         <location filename="../../gui/voice_suggestions.py" line="82"/>
         <source>Use name</source>
-        <translation type="unfinished"></translation>
+        <translation>使用此名称</translation>
     </message>
     <message>
         <location filename="../../gui/voice_suggestions.py" line="83"/>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>忽略</translation>
     </message>
 </context>
 <context>
@@ -689,17 +689,17 @@
     <message>
         <location filename="../../gui/voice_library_page.py" line="80"/>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>名称</translation>
     </message>
     <message>
         <location filename="../../gui/voice_library_page.py" line="80"/>
         <source>Windows</source>
-        <translation type="unfinished"></translation>
+        <translation>窗口数</translation>
     </message>
     <message>
         <location filename="../../gui/voice_library_page.py" line="80"/>
         <source>Speaker model</source>
-        <translation type="unfinished"></translation>
+        <translation>说话人模型</translation>
     </message>
     <message>
         <location filename="../../gui/voice_library_page.py" line="86"/>
@@ -709,17 +709,17 @@
     <message>
         <location filename="../../gui/voice_library_page.py" line="87"/>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <location filename="../../gui/voice_library_page.py" line="93"/>
         <source>Speakers whose voice is close to a saved voice (similarity at least {0:.2f}) get its name suggested. Voices match only transcripts made with the same speaker model.</source>
-        <translation type="unfinished"></translation>
+        <translation>声音与已保存声音相近（相似度至少 {0:.2f}）的说话人会被建议使用该名称。声音只与使用同一说话人模型生成的转写稿匹配。</translation>
     </message>
     <message>
         <location filename="../../gui/voice_library_page.py" line="165"/>
         <source>Rename voice</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名声音</translation>
     </message>
     <message>
         <location filename="../../gui/voice_library_page.py" line="165"/>
@@ -729,12 +729,12 @@
     <message>
         <location filename="../../gui/voice_library_page.py" line="174"/>
         <source>Delete voice</source>
-        <translation type="unfinished"></translation>
+        <translation>删除声音</translation>
     </message>
     <message>
         <location filename="../../gui/voice_library_page.py" line="174"/>
         <source>Delete this voice?</source>
-        <translation type="unfinished"></translation>
+        <translation>删除此声音？</translation>
     </message>
 </context>
 <context>
