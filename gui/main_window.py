@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
@@ -30,6 +31,7 @@ from gui.export_dialog import ExportDialog
 from gui.exporting import export_all, target_folder
 from gui.queue_model import QueueModel
 from gui.queue_view import QueueView
+from gui.recluster_dialog import ReclusterDialog, ReclusterHelper
 from gui.session import Session
 from gui.settings import Key, Settings
 from gui.settings_dialog import SettingsDialog
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
             changed.connect(self._update_actions)
             changed.connect(self.queue_model.refresh_job)
         self.session.transcriptChanged.connect(self._follow_undo_stack)
+        self.recluster_helper = ReclusterHelper(self)  # a process, started on first use
+        self.transcript.speakers.reclusterRequested.connect(self.change_speakers)
         self._restore_geometry()
         self._update_actions()
 
@@ -283,6 +287,24 @@ class MainWindow(QMainWindow):
         if splitter:
             self.splitter.restoreState(QByteArray.fromHex(splitter.encode()))
 
+    def change_speakers(self) -> ReclusterDialog | None:
+        """Ask for another speaker count for the transcript on screen; re-cluster it."""
+        job_id = self.transcript.model.job_id
+        transcript = self.session.transcript(job_id) if job_id else None
+        if job_id is None or transcript is None:
+            return None
+        self.session.flush()  # the helper reads the saved file: every edit must be in it
+        dialog = ReclusterDialog(
+            self.session.store.transcript_file(job_id),
+            len(transcript.speakers),
+            self.recluster_helper,
+            self,
+        )
+        dialog.reclustered.connect(partial(self.session.replace_speakers, job_id))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
     def closeEvent(self, event: QCloseEvent) -> None:
         geometry = bytes(self.saveGeometry().toHex().data()).decode()
         self.settings.set_value(Key.WINDOW_GEOMETRY, geometry)
@@ -292,5 +314,6 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.transcript.stop()
         self.session.flush()  # edits still waiting for their save are written now
+        self.recluster_helper.shutdown()
         self.closed.emit()
         super().closeEvent(event)

@@ -130,6 +130,15 @@ class Session(QObject):
         """Join sentence `index` with the one after it."""
         self._edit(job_id, self.tr("Join sentences"), lambda t: t.join_with_next(index))
 
+    def replace_speakers(self, job_id: str, reclustered: Transcript) -> None:
+        """Take a re-clustered transcript's speakers and sentences as one undoable step."""
+
+        def replace(t: Transcript) -> None:
+            t.sentences[:] = reclustered.sentences
+            t.speakers = list(reclustered.speakers)
+
+        self._edit(job_id, self.tr("Change speakers"), replace)
+
     def _edit(self, job_id: str, label: str, change: Callable[[Transcript], object]) -> None:
         transcript = self._transcripts.get(job_id)
         stack = self.undo_stack(job_id)

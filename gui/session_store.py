@@ -18,6 +18,7 @@ from PySide6.QtCore import QStandardPaths
 from engine.atomic import write_text_atomic
 from engine.pool.jobs import Job, JobState
 from engine.protocol import ErrorCode, JobOptions
+from engine.speakers.embeddings import SpeakerEmbeddings, sidecar_path
 from engine.transcript import Sentence, Transcript
 
 DATA_DIR_ENV = "FUNSCRIBE_DATA_DIR"
@@ -132,9 +133,17 @@ class SessionStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(path, transcript.to_json(compact=True, encode=encode))
 
+    def save_speaker_embeddings(self, job_id: str, embeddings: SpeakerEmbeddings) -> None:
+        """Keep a job's speaker embeddings beside its transcript (before the transcript, so a
+        saved transcript that has them always finds them)."""
+        path = self.transcript_file(job_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        embeddings.save(sidecar_path(path))
+
     def forget(self, job_id: str) -> None:
-        """Delete a removed job's transcript file."""
+        """Delete a removed job's transcript file and its speaker embeddings."""
         self.transcript_file(job_id).unlink(missing_ok=True)
+        sidecar_path(self.transcript_file(job_id)).unlink(missing_ok=True)
 
     def load(self) -> Saved:
         """The saved session; a missing or unreadable file gives an empty one."""

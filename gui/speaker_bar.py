@@ -25,6 +25,7 @@ class SpeakerBar(QWidget):
 
     renameRequested = Signal(int, str)  # speaker index, new name
     mergeRequested = Signal(int, int)  # keep, remove
+    reclusterRequested = Signal()  # "Change speakers…": another speaker count
 
     def __init__(self, model: TranscriptModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +35,13 @@ class SpeakerBar(QWidget):
         self._label = QLabel(self.tr("Speakers:"))
         self._layout.addWidget(self._label)
         self._layout.addStretch(1)
+        self.change_button = QToolButton(self)
+        self.change_button.setText(self.tr("Change speakers…"))
+        self.change_button.setToolTip(
+            self.tr("Find the speakers again with another count, without transcribing again")
+        )
+        self.change_button.clicked.connect(self.reclusterRequested)
+        self._layout.addWidget(self.change_button)
         self.buttons: dict[int, QToolButton] = {}
         model.modelReset.connect(self.refresh)
         model.speakersChanged.connect(self.refresh)
@@ -68,7 +76,8 @@ class SpeakerBar(QWidget):
                     )
             merge.setEnabled(len(speakers) > 1)
             button.setMenu(menu)
-            self._layout.insertWidget(self._layout.count() - 1, button)
+            # Before the stretch and the "Change speakers…" button.
+            self._layout.insertWidget(self._layout.count() - 2, button)
             self.buttons[speaker.index] = button
         self.setVisible(bool(speakers))
 

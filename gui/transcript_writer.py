@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from engine.speakers.embeddings import take_from_result
 from engine.transcript import Sentence, Transcript, sentence_json
 from gui.session_store import SessionStore
 
@@ -166,6 +167,8 @@ class TranscriptWriter(QObject):
         self._bridge.written.emit(job_id, generation)
 
     def _adopt(self, job_id: str, generation: int, result: dict[str, Any]) -> None:
+        # The speaker embeddings go to a sidecar beside the transcript (re-cluster, voices).
+        embeddings = take_from_result(result)
         try:
             transcript = Transcript.from_worker_result(result)
         except ValueError:
@@ -173,6 +176,8 @@ class TranscriptWriter(QObject):
             return
         if self._stale(job_id, generation):
             return  # removed or retried meanwhile
+        if embeddings is not None:
+            self._store.save_speaker_embeddings(job_id, embeddings)
         cache = self._caches[job_id] = SentenceCache()
         self._store.save_transcript(job_id, transcript, cache)
         cache.done()

@@ -21,7 +21,6 @@ from engine.speakers.embeddings import SpeakerEmbeddings
 from engine.speakers.naming import carry_names, renumber, with_labels
 from engine.transcript import Transcript
 
-SEED = 0  # FunASR's own (set_all_random_seed at model load)
 NEEDS_RERUN = (
     "this transcript has no kept speaker embeddings (it was transcribed before FunScribe kept"
     " them, or without speakers): transcribe the file again to change its speakers"
@@ -37,15 +36,13 @@ def cluster_labels(embeddings: SpeakerEmbeddings, speakers: int | None) -> np.nd
     import torch
     from funasr.models.campplus.cluster_backend import ClusterBackend
 
-    backend = ClusterBackend(**embeddings.cluster)
-    # Spectral clustering's k-means (and UMAP) draw from numpy's global RNG.
-    saved = np.random.get_state()
-    np.random.seed(SEED)
-    try:
-        # FunASR passes a CPU tensor; sklearn converts it the same way here.
-        labels = backend(torch.from_numpy(embeddings.vectors), oracle_num=speakers)
-    finally:
-        np.random.set_state(saved)
+    from engine.clustering import Clustering
+
+    # The very wrapper a job clusters through (seeded RNG, UMAP random_state, short files
+    # with a fixed count), so a re-cluster takes the path and the labels the job took.
+    clustering = Clustering(ClusterBackend(**embeddings.cluster))
+    # FunASR passes a CPU tensor; sklearn converts it the same way here.
+    labels = clustering(torch.from_numpy(embeddings.vectors), oracle_num=speakers)
     return np.asarray(labels)
 
 
