@@ -65,36 +65,36 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="136"/>
+        <location filename="../../gui/main_window.py" line="140"/>
         <source>Skipped %n file(s) that are not audio or video</source>
         <translation>
             <numerusform>已跳过 %n 个非音视频文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="140"/>
+        <location filename="../../gui/main_window.py" line="144"/>
         <source>%n file(s) already in the queue</source>
         <translation>
             <numerusform>%n 个文件已在队列中</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="151"/>
+        <location filename="../../gui/main_window.py" line="155"/>
         <source>Add files</source>
         <translation>添加文件</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="162"/>
+        <location filename="../../gui/main_window.py" line="166"/>
         <source>Add folder</source>
         <translation>添加文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="245"/>
+        <location filename="../../gui/main_window.py" line="249"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="247"/>
+        <location filename="../../gui/main_window.py" line="251"/>
         <source>Exported %n file(s)</source>
         <translation>
             <numerusform>已导出 %n 个文件</numerusform>
@@ -333,32 +333,32 @@
 <context>
     <name>ReclusterDialog</name>
     <message>
-        <location filename="../../gui/recluster_dialog.py" line="172"/>
+        <location filename="../../gui/recluster_dialog.py" line="198"/>
         <source>Change speakers</source>
         <translation>更改说话人</translation>
     </message>
     <message>
-        <location filename="../../gui/recluster_dialog.py" line="177"/>
+        <location filename="../../gui/recluster_dialog.py" line="203"/>
         <source>Automatic</source>
-        <translation type="unfinished">自动</translation>
+        <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../gui/recluster_dialog.py" line="187"/>
+        <location filename="../../gui/recluster_dialog.py" line="213"/>
         <source>Re-cluster</source>
         <translation>重新聚类</translation>
     </message>
     <message>
-        <location filename="../../gui/recluster_dialog.py" line="191"/>
+        <location filename="../../gui/recluster_dialog.py" line="217"/>
         <source>Speakers:</source>
-        <translation type="unfinished">说话人：</translation>
+        <translation>说话人：</translation>
     </message>
     <message>
-        <location filename="../../gui/recluster_dialog.py" line="202"/>
+        <location filename="../../gui/recluster_dialog.py" line="228"/>
         <source>This transcript was made before FunScribe kept speaker embeddings (or without speakers). Transcribe the file again to change its speakers.</source>
         <translation>此转写稿生成时 FunScribe 尚未保存说话人嵌入（或未识别说话人）。请重新转写该文件以更改说话人。</translation>
     </message>
     <message>
-        <location filename="../../gui/recluster_dialog.py" line="220"/>
+        <location filename="../../gui/recluster_dialog.py" line="246"/>
         <source>Re-clustering…</source>
         <translation>正在重新聚类…</translation>
     </message>
@@ -366,12 +366,12 @@
 <context>
     <name>ReclusterHelper</name>
     <message>
-        <location filename="../../gui/recluster_dialog.py" line="143"/>
+        <location filename="../../gui/recluster_dialog.py" line="169"/>
         <source>the speaker helper could not start</source>
         <translation>说话人辅助进程无法启动</translation>
     </message>
     <message>
-        <location filename="../../gui/recluster_dialog.py" line="146"/>
+        <location filename="../../gui/recluster_dialog.py" line="172"/>
         <source>the speaker helper stopped</source>
         <translation>说话人辅助进程已停止</translation>
     </message>
@@ -394,7 +394,7 @@
         <translation>移到新说话人</translation>
     </message>
     <message>
-        <location filename="../../gui/sentence_actions.py" line="87"/>
+        <location filename="../../gui/sentence_actions.py" line="92"/>
         <source>Move to speaker</source>
         <translation>移到说话人</translation>
     </message>
@@ -404,7 +404,7 @@
     <message>
         <location filename="../../gui/session.py" line="101"/>
         <source>Rename speaker</source>
-        <translation type="unfinished">重命名说话人</translation>
+        <translation>重命名说话人</translation>
     </message>
     <message>
         <location filename="../../gui/session.py" line="105"/>
@@ -430,6 +430,11 @@
         <location filename="../../gui/session.py" line="131"/>
         <source>Join sentences</source>
         <translation>合并句子</translation>
+    </message>
+    <message>
+        <location filename="../../gui/session.py" line="140"/>
+        <source>Change speakers</source>
+        <translation>更改说话人</translation>
     </message>
 </context>
 <context>
@@ -575,32 +580,42 @@
 <context>
     <name>SpeakerBar</name>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="34"/>
+        <location filename="../../gui/speaker_bar.py" line="35"/>
         <source>Speakers:</source>
         <translation>说话人：</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="55"/>
+        <location filename="../../gui/speaker_bar.py" line="39"/>
+        <source>Change speakers…</source>
+        <translation>更改说话人…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/speaker_bar.py" line="41"/>
+        <source>Find the speakers again with another count, without transcribing again</source>
+        <translation>按另一个人数重新识别说话人，无需重新转写</translation>
+    </message>
+    <message>
+        <location filename="../../gui/speaker_bar.py" line="63"/>
         <source>Click to rename; use the arrow to merge</source>
         <translation>点击重命名；点箭头合并</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="61"/>
+        <location filename="../../gui/speaker_bar.py" line="69"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="62"/>
+        <location filename="../../gui/speaker_bar.py" line="70"/>
         <source>Merge into</source>
         <translation>合并到</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="82"/>
+        <location filename="../../gui/speaker_bar.py" line="91"/>
         <source>Rename speaker</source>
         <translation>重命名说话人</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="82"/>
+        <location filename="../../gui/speaker_bar.py" line="91"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
@@ -644,22 +659,22 @@
 <context>
     <name>TranscriptModel</name>
     <message>
-        <location filename="../../gui/transcript_model.py" line="72"/>
+        <location filename="../../gui/transcript_model.py" line="110"/>
         <source>Speaker %1</source>
         <translation>说话人 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/transcript_model.py" line="212"/>
+        <location filename="../../gui/transcript_model.py" line="251"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/transcript_model.py" line="213"/>
+        <location filename="../../gui/transcript_model.py" line="252"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../gui/transcript_model.py" line="214"/>
+        <location filename="../../gui/transcript_model.py" line="253"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
@@ -677,7 +692,7 @@
         <translation>选择一个已完成的文件以查看转写稿。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/transcript_view.py" line="164"/>
+        <location filename="../../gui/transcript_view.py" line="169"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>%n 处匹配</numerusform>
@@ -704,7 +719,7 @@
     <message>
         <location filename="../../gui/voice_library_page.py" line="86"/>
         <source>Rename…</source>
-        <translation type="unfinished">重命名…</translation>
+        <translation>重命名…</translation>
     </message>
     <message>
         <location filename="../../gui/voice_library_page.py" line="87"/>
@@ -724,7 +739,7 @@
     <message>
         <location filename="../../gui/voice_library_page.py" line="165"/>
         <source>Name:</source>
-        <translation type="unfinished">名称：</translation>
+        <translation>名称：</translation>
     </message>
     <message>
         <location filename="../../gui/voice_library_page.py" line="174"/>
