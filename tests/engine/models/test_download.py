@@ -32,6 +32,7 @@ from engine.models.launch import download_command, download_environment
 from engine.models.presets import PRESETS
 from engine.models.verify import verify_model_folder, verify_model_set
 from engine.protocol import Hello
+from engine.testing.tiny_models import SPK_WEIGHTS
 from tests.engine.models.hub_server import Behaviour, HubServer
 from tests.engine.worker_process import WorkerProcess
 
@@ -136,13 +137,13 @@ def test_cancelling_mid_download_leaves_no_complete_model_and_the_next_run_resum
 ) -> None:
     cache = tmp_path / "cache"
     spk = PRESET.models["spk"]
-    weights = hub.repos[(spk.model_id, spk.revision)]["model.pt"]
+    weights = hub.repos[(spk.model_id, spk.revision)][SPK_WEIGHTS]
     assert len(weights) > CHUNK + 4096, "the tiny speaker model must span two write chunks"
     stall = Behaviour(stall_after=CHUNK + 4096)
-    hub.behaviours[(spk.model_id, "model.pt")] = stall
+    hub.behaviours[(spk.model_id, SPK_WEIGHTS)] = stall
     run = DownloadRun(cache)
     assert stall.stalled.wait(60), run.stderr()
-    partial = model_folder(cache, spk) / "model.pt.incomplete"
+    partial = model_folder(cache, spk) / f"{SPK_WEIGHTS}.incomplete"
     deadline = time.monotonic() + 30
     while not (partial.is_file() and partial.stat().st_size >= CHUNK):
         assert time.monotonic() < deadline, "the first MiB never reached the partial file"
@@ -153,7 +154,7 @@ def test_cancelling_mid_download_leaves_no_complete_model_and_the_next_run_resum
     assert any(isinstance(e, DownloadProgress) for e in run.seen)
     assert not any(isinstance(e, Done) for e in run.seen)
     stall.release.set()
-    del hub.behaviours[(spk.model_id, "model.pt")]
+    del hub.behaviours[(spk.model_id, SPK_WEIGHTS)]
 
     assert preset_state(PRESET, cache) is PresetState.PARTIAL
     assert preset_model_set(PRESET, cache) is None
@@ -165,9 +166,9 @@ def test_cancelling_mid_download_leaves_no_complete_model_and_the_next_run_resum
     assert isinstance(resumed[-1], Done), resumed[-1]
     plan = resumed[0]
     assert isinstance(plan, Plan) and plan.bytes_done >= kept
-    ranges = [r.range for r in hub.file_requests("model.pt") if r.range]
+    ranges = [r.range for r in hub.file_requests(SPK_WEIGHTS) if r.range]
     assert ranges == [f"bytes={kept}-"]
-    assert (model_folder(cache, spk) / "model.pt").read_bytes() == weights
+    assert (model_folder(cache, spk) / SPK_WEIGHTS).read_bytes() == weights
     assert preset_state(PRESET, cache) is PresetState.PRESENT
 
 
