@@ -16,6 +16,7 @@ from engine.audio import decode_audio
 from engine.backend import Backend
 from engine.model_set import ModelSet
 from engine.protocol import JobOptions
+from engine.testing.tiny_models import SPK_WEIGHTS
 
 pytestmark = pytest.mark.slow
 
@@ -72,6 +73,11 @@ def test_generate_output_is_bit_identical_with_fast_load(
     assert outputs["fast"] == outputs["funasr"]
 
 
+def weights_file(model_dir: Path, role: str) -> Path:
+    """The checkpoint of `role`, named as in its hub repo (CAM++'s is not model.pt)."""
+    return model_dir / role / (SPK_WEIGHTS if role == "spk" else "model.pt")
+
+
 def test_every_saved_tensor_is_loaded_from_the_mapped_file(
     both: dict[str, tuple[Any, list[fast_load.LoadedFile]]], model_dir: Path
 ) -> None:
@@ -80,7 +86,7 @@ def test_every_saved_tensor_is_loaded_from_the_mapped_file(
     assert sorted(by_path) == ["asr", "punc", "spk", "vad"]
     for role, sub_model in _sub_models(model).items():
         record = by_path[role]
-        saved = torch.load(model_dir / role / "model.pt", map_location="cpu")
+        saved = torch.load(weights_file(model_dir, role), map_location="cpu")
         loaded = sub_model.state_dict()
         assert record.mapped and record.converted == 0
         assert record.keys == set(saved) == set(loaded), role
@@ -105,7 +111,7 @@ def test_the_weights_stay_mapped_from_the_model_files(
 ) -> None:
     maps = Path("/proc/self/maps").read_text()
     for role in ("asr", "punc", "spk", "vad"):
-        assert str((model_dir / role / "model.pt").resolve()) in maps, role
+        assert str(weights_file(model_dir, role).resolve()) in maps, role
     weight = _sub_models(both["fast"][0])["asr"].state_dict()
     largest = max(weight.values(), key=lambda t: t.numel())
     # A parameter that is a mapped page, not a copy, lies inside a mapping of model.pt.
