@@ -118,7 +118,9 @@ def test_chaos_every_job_ends_once_and_no_worker_or_handle_leaks(
     pool.reconfigure(chaos_config(pidlog, WORKERS, 2))
     qtbot.waitUntil(lambda: all(pool.job(i).state.finished for i in ids), timeout=120_000)
 
-    assert actions["cancel"] > 10 and actions["reconfigure"] > 3
+    # The chaos really happened (how much depends on how fast a loaded machine drains the
+    # queue: cancels need open jobs, kills need live workers).
+    assert actions["kill"] > 5 and actions["cancel"] > 5 and actions["reconfigure"] > 3, actions
     assert stop_orders == []
     assert sorted(ends.values()) == [1] * JOBS, "a job ended more than once, or never"
     for job_id in ids:
