@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from gui.progress_delegate import ProgressDelegate
@@ -45,4 +46,9 @@ class QueueView(QTableView):
         """Make `job_id` the current, only selected row."""
         row = self.queue_model.row_of(job_id)
         if row >= 0:
-            self.selectRow(row)
+            # Not selectRow(): that reads the keyboard's modifiers (a held Ctrl toggles).
+            flags = (
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.selectionModel().setCurrentIndex(self.queue_model.index(row, 0), flags)
