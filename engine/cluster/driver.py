@@ -39,7 +39,7 @@ from engine.cluster.summary import (
 )
 from engine.cluster.target import AUDIO_FROM_DRIVER, ClusterTarget
 from engine.pool.config import DEFAULT_LOAD_TIMEOUT_S
-from engine.pool.eta import Throughput, audio_seconds_of, overall_percent
+from engine.pool.eta import Throughput, apply_progress
 from engine.pool.jobs import Job, JobState
 from engine.pool.pool import MAX_CRASHES
 from engine.protocol import Error, ErrorCode, Hello, Progress, Result, Transcribe
@@ -331,11 +331,7 @@ class ClusterBatch:
             return
         job = record.job
         if isinstance(event, Progress):
-            job.stage = event.stage
-            job.percent = max(job.percent, overall_percent(event))
-            job.audio_seconds = audio_seconds_of(event) or job.audio_seconds
-            elapsed = time.time() - (job.started_at or time.time())
-            job.eta_seconds = slot.throughput.eta(job.audio_seconds, job.percent, elapsed)
+            apply_progress(job, event, slot.throughput)
             self._view.update(job)
             if self._observer is not None and slot.pid is not None:
                 self._observer(job, slot.pid)

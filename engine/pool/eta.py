@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from typing import TYPE_CHECKING
+
 from engine.protocol import Progress, Stage
+
+if TYPE_CHECKING:
+    from engine.pool.jobs import Job
 
 # Share of a typical job's wall time per stage (CPU, Paraformer + CAM++); sums to 100.
 STAGE_WEIGHTS: dict[Stage, float] = {
@@ -67,3 +73,12 @@ class Throughput:
         if rate is None:
             return None
         return max(audio_seconds - done, 0.0) / rate
+
+
+def apply_progress(job: Job, progress: Progress, throughput: Throughput) -> None:
+    """A job's stage, percent (never going back), duration and ETA after `progress`."""
+    job.stage = progress.stage
+    job.percent = max(job.percent, overall_percent(progress))
+    job.audio_seconds = audio_seconds_of(progress) or job.audio_seconds
+    elapsed = time.time() - (job.started_at or time.time())
+    job.eta_seconds = throughput.eta(job.audio_seconds, job.percent, elapsed)

@@ -15,7 +15,7 @@ import uuid
 from PySide6.QtCore import QObject, Signal
 
 from engine.pool.config import PoolConfig
-from engine.pool.eta import audio_seconds_of, overall_percent
+from engine.pool.eta import apply_progress
 from engine.pool.handle import WorkerHandle
 from engine.pool.job_queue import JobQueue
 from engine.pool.jobs import Job, JobState
@@ -298,11 +298,7 @@ class WorkerPool(QObject):
         job = self._jobs.get(job_id)
         if job is None or job.state is not JobState.RUNNING:
             return
-        job.stage = progress.stage
-        job.percent = max(job.percent, overall_percent(progress))
-        job.audio_seconds = audio_seconds_of(progress) or job.audio_seconds
-        elapsed = time.time() - (job.started_at or time.time())
-        job.eta_seconds = slot.throughput.eta(job.audio_seconds, job.percent, elapsed)
+        apply_progress(job, progress, slot.throughput)
         self.jobChanged.emit(job_id)
 
     def _on_segment(self, job_id: str, segment: Segment) -> None:
