@@ -23,6 +23,16 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def voice_spk_dir(model_dir: Path) -> Path:
+    """The tiny CAM++ trained to tell espeak-ng voices apart (MODELS/spk-voices, hub layout)."""
+    if not speech.tools_available():
+        pytest.skip("espeak-ng and sox are needed to train the voice CAM++")
+    from engine.testing.voice_campplus import FOLDER, build
+
+    return build(model_dir / FOLDER)
+
+
+@pytest.fixture(scope="session")
 def speech_wav() -> Path:
     """A 6 s English espeak-ng clip, 16 kHz mono."""
     return DATA / "speech.wav"

