@@ -104,7 +104,7 @@ def run_section(name: str, models: Path, files: list[Path], quick: bool) -> dict
         return {"result": result, "markdown": reader.markdown(result)}
     if name == "editor":
         result = editor.run(scale=0.2 if quick else 1.0)
-        return {"result": result, "markdown": editor.markdown(result)}
+        return {"result": result, "markdown": editor.markdown(result, editor.baseline())}
     if name == "ray":
         result = ray_throughput.run(models, files, quick)
         return {"result": result, "markdown": ray_throughput.markdown(result)}

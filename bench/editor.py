@@ -33,6 +33,9 @@ GAP_MS = 15  # between operations: the probe ticks in between
 IDLE_MS = 1500  # the probe alone before the first operation: the machine's own noise
 COUNTS = {"scroll": 100, "playback": 200, "edits": 100, "search": 12}
 GOALS = {"p99_ms": 16.0, "max_ms": 100.0, "open_ms": 300.0}
+# The window before the editor work (61b9a72^), measured with this module at --scale 0.05
+# (its operations took seconds each); `make bench` shows it beside every new run.
+BASELINE = Path(__file__).with_name("results") / "editor-before.json"
 _WORDS = (
     "the",
     "budget",
@@ -109,7 +112,21 @@ def markdown(result: dict[str, Any], before: dict[str, Any] | None = None) -> st
         f"The idle window's own lateness on this machine: p99 {idle['late_p99_ms']:.1f} ms, max"
         f" {idle['late_max_ms']:.1f} ms (load average {result.get('load', 0):.1f}).",
     ]
+    if before is not None:
+        b = before["overall"]
+        lines.append(
+            f"Before the editor work ({before['sentences']} sentences, operation counts x"
+            f" {before.get('scale', 1.0)}): lateness p99 {b['late_p99_ms']:.0f} ms, max"
+            f" {b['late_max_ms']:.0f} ms; opening {before['phases']['open']['op_max_ms']:.0f} ms."
+        )
     return "\n".join(lines)
+
+
+def baseline() -> dict[str, Any] | None:
+    """The committed measurement of the window before the editor work, if present."""
+    if not BASELINE.is_file():
+        return None
+    return dict(json.loads(BASELINE.read_text(encoding="utf-8")))
 
 
 def _met(ok: bool) -> str:
