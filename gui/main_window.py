@@ -39,6 +39,7 @@ from gui.status_line import StatusLine
 from gui.theme import apply_theme
 from gui.transcript_view import TranscriptView
 from gui.window_actions import WindowActions
+from gui.window_voices import VoiceLibraryDialog, WindowVoices
 
 NOTICE_MS = 8000
 
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.session.transcriptChanged.connect(self._follow_undo_stack)
         self.recluster_helper = ReclusterHelper(self)  # a process, started on first use
         self.transcript.speakers.reclusterRequested.connect(self.change_speakers)
+        self.voices = WindowVoices(session, self.transcript, settings, self)
         self._restore_geometry()
         self._update_actions()
 
@@ -275,6 +277,11 @@ class MainWindow(QMainWindow):
                 apply_theme(app, self.settings.value(Key.THEME))
             # Workers restart under new models, device or sizing; running files finish first.
             self.pool.reconfigure(pool_config(self.settings))
+            self.voices.refresh()  # the voice match threshold may have changed
+
+    def show_voice_library(self) -> VoiceLibraryDialog:
+        """Open the voice library (list, rename, delete saved voices)."""
+        return self.voices.show_library()
 
     # ---- lifetime -----------------------------------------------------------------------
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
+from engine.speakers.suggest import DEFAULT_THRESHOLD
+
 ORGANIZATION = "FunScribe"
 APPLICATION = "FunScribe"
 MODELS_ENV = "FUNSCRIBE_MODELS"
@@ -22,6 +24,7 @@ class Key(str, enum.Enum):
     WORKERS = "engine/workers"  # 0: from the pool's sizing
     THREADS = "engine/threads"  # 0: from the pool's sizing
     SPEAKERS = "jobs/speakers"  # 0: automatic
+    VOICE_THRESHOLD = "speakers/voice_threshold"  # cosine from which a saved voice is suggested
     DIARIZE = "jobs/diarize"
     HOTWORDS = "jobs/hotwords"
     OUTPUT_DIR = "export/dir"  # "": next to each source file
@@ -41,6 +44,7 @@ DEFAULTS: dict[Key, Any] = {
     Key.WORKERS: 0,
     Key.THREADS: 0,
     Key.SPEAKERS: 0,
+    Key.VOICE_THRESHOLD: DEFAULT_THRESHOLD,
     Key.DIARIZE: True,
     Key.HOTWORDS: "",
     Key.OUTPUT_DIR: "",
@@ -60,6 +64,11 @@ def _coerce(raw: Any, default: Any) -> Any:
         if isinstance(raw, str):
             return raw.strip().lower() in ("1", "true", "yes", "on")
         return bool(raw)
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except (TypeError, ValueError):
+            return default
     if isinstance(default, int):
         try:
             return int(raw)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -86,6 +87,18 @@ class SettingsDialog(QDialog):
         speakers.addWidget(self.diarize_box)
         speakers.addWidget(self.speakers_spin, 1)
 
+        self.voice_spin = QDoubleSpinBox()
+        self.voice_spin.setRange(0.0, 1.0)
+        self.voice_spin.setSingleStep(0.05)
+        self.voice_spin.setDecimals(2)
+        self.voice_spin.setValue(s.value(Key.VOICE_THRESHOLD))
+        self.voice_spin.setToolTip(
+            self.tr(
+                "A speaker whose voice has at least this similarity to a voice in the library"
+                " gets its name suggested"
+            )
+        )
+
         self.hotwords_edit = QLineEdit(s.value(Key.HOTWORDS))
         self.hotwords_edit.setPlaceholderText(self.tr("Names and terms, separated by spaces"))
         self.output_edit = QLineEdit(s.value(Key.OUTPUT_DIR))
@@ -112,6 +125,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Workers:"), self.workers_spin)
         form.addRow(self.tr("Threads per worker:"), self.threads_spin)
         form.addRow(self.tr("Speakers:"), speakers)
+        form.addRow(self.tr("Voice match from:"), self.voice_spin)
         form.addRow(self.tr("Hotwords:"), self.hotwords_edit)
         form.addRow(
             self.tr("Output folder:"),
@@ -179,6 +193,7 @@ class SettingsDialog(QDialog):
         s.set_value(Key.THREADS, self.threads_spin.value())
         s.set_value(Key.DIARIZE, self.diarize_box.isChecked())
         s.set_value(Key.SPEAKERS, self.speakers_spin.value())
+        s.set_value(Key.VOICE_THRESHOLD, self.voice_spin.value())
         s.set_value(Key.HOTWORDS, self.hotwords_edit.text().strip())
         s.set_value(Key.OUTPUT_DIR, self.output_edit.text().strip())
         s.set_value(Key.LANGUAGE, self.language_combo.currentData())

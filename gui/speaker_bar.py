@@ -26,6 +26,7 @@ class SpeakerBar(QWidget):
     renameRequested = Signal(int, str)  # speaker index, new name
     mergeRequested = Signal(int, int)  # keep, remove
     reclusterRequested = Signal()  # "Change speakers…": another speaker count
+    saveVoiceRequested = Signal(int)  # speaker index: save its voice to the library
 
     def __init__(self, model: TranscriptModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +76,10 @@ class SpeakerBar(QWidget):
                         target, partial(self.mergeRequested.emit, other.index, speaker.index)
                     )
             merge.setEnabled(len(speakers) > 1)
+            menu.addAction(
+                self.tr("Save voice to library…"),
+                partial(self.saveVoiceRequested.emit, speaker.index),
+            )
             button.setMenu(menu)
             # Before the stretch and the "Change speakers…" button.
             self._layout.insertWidget(self._layout.count() - 2, button)

@@ -99,6 +99,12 @@ class TranscriptView(QWidget):
         self.search.returnPressed.connect(self.next_match)
         self._after_reset()
 
+    def add_banner(self, banner: QWidget) -> None:
+        """Show `banner` under the speaker bar (the voice library's name suggestions)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.speakers) + 1, banner)
+
     def show_job(self, job_id: str | None) -> None:
         """Show the transcript of `job_id` (or the placeholder)."""
         if job_id != self.model.job_id:

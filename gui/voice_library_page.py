@@ -2,9 +2,8 @@
 actions that save a transcript's speaker into it (new, or merged into a saved voice).
 
 Everything here is numpy-light (no torch): a voice is a mean of the speaker's kept window
-embeddings (`engine.speakers`). Wiring: add `VoiceLibraryPage(VoiceLibrary.in_data_dir(
-data_dir()))` as a page or dialog; for a speaker's context menu call `save_speaker_voice`
-(new name) or `resave_speaker_voice` (an existing voice), then `page.refresh()`.
+embeddings (`engine.speakers`). The window shows the page in a dialog and saves speakers
+from the speaker bar (gui/window_voices.py).
 """
 
 from __future__ import annotations
@@ -72,7 +71,12 @@ class VoiceLibraryPage(QWidget):
 
     changed = Signal()
 
-    def __init__(self, library: VoiceLibrary, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        library: VoiceLibrary,
+        parent: QWidget | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
         super().__init__(parent)
         self.library = library
         self.table = QTableWidget(0, 3)
@@ -88,14 +92,9 @@ class VoiceLibraryPage(QWidget):
         self.rename_button.clicked.connect(self._ask_rename)
         self.delete_button.clicked.connect(self._ask_delete)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        note = QLabel(
-            self.tr(
-                "Speakers whose voice is close to a saved voice (similarity at least {0:.2f})"
-                " get its name suggested. Voices match only transcripts made with the same"
-                " speaker model."
-            ).format(DEFAULT_THRESHOLD)
-        )
-        note.setWordWrap(True)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.set_threshold(threshold)
         self.error = QLabel()
         self.error.setWordWrap(True)
         buttons = QHBoxLayout()
@@ -105,9 +104,19 @@ class VoiceLibraryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
-        layout.addWidget(note)
+        layout.addWidget(self.note)
         layout.addWidget(self.error)
         self.refresh()
+
+    def set_threshold(self, threshold: float) -> None:
+        """Say from which similarity a saved voice is suggested (the setting)."""
+        self.note.setText(
+            self.tr(
+                "Speakers whose voice is close to a saved voice (similarity at least {0:.2f},"
+                " see Settings) get its name suggested. Voices match only transcripts made"
+                " with the same speaker model."
+            ).format(threshold)
+        )
 
     def refresh(self) -> None:
         """Read the library file again and show it."""

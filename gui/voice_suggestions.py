@@ -1,9 +1,8 @@
 """Suggested speaker names from the voice library: shown, never applied until accepted.
 
-Wiring: above a transcript, `banner = SuggestionBanner()`; when a transcript is shown call
-`banner.show_for(transcript, transcript_file, library)`; connect `banner.accepted` to the
-session's rename (one undoable edit). Dismissed suggestions stay dismissed for that speaker
-and voice while the banner lives.
+The window's banner sits under the speaker bar (gui/window_voices.py): `show_for` when a
+transcript is shown, `accepted` goes to the session's rename (one undoable edit). A dismissed
+suggestion stays away for that file, speaker and voice while the banner lives.
 """
 
 from __future__ import annotations
@@ -43,7 +42,8 @@ class SuggestionBanner(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._dismissed: set[tuple[int, str]] = set()
+        self._dismissed: set[tuple[str, int, str]] = set()  # (file, speaker, voice id)
+        self._scope = ""
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.rows: list[QWidget] = []
@@ -58,19 +58,27 @@ class SuggestionBanner(QWidget):
     ) -> None:
         """Show the suggestions for this transcript (hidden when there are none)."""
         found = suggestions_for(transcript, transcript_path, library, threshold)
-        self.show_suggestions(transcript, found)
+        self.show_suggestions(transcript, found, str(transcript_path))
 
-    def show_suggestions(self, transcript: Transcript, found: list[Suggestion]) -> None:
-        """Show these suggestions."""
-        for row in self.rows:
-            row.deleteLater()
-        self.rows = []
+    def show_suggestions(
+        self, transcript: Transcript, found: list[Suggestion], scope: str = ""
+    ) -> None:
+        """Show these suggestions (`scope` names the file, whose dismissals stay away)."""
+        self.clear()
+        self._scope = scope
         for suggestion in found:
-            if (suggestion.speaker, suggestion.voice.id) not in self._dismissed:
+            if (scope, suggestion.speaker, suggestion.voice.id) not in self._dismissed:
                 self.rows.append(self._row(transcript, suggestion))
         for row in self.rows:
             self._layout.addWidget(row)
         self.setVisible(bool(self.rows))
+
+    def clear(self) -> None:
+        """Show no suggestions."""
+        for row in self.rows:
+            row.deleteLater()
+        self.rows = []
+        self.setVisible(False)
 
     def _row(self, transcript: Transcript, suggestion: Suggestion) -> QWidget:
         row = QWidget()
@@ -95,7 +103,7 @@ class SuggestionBanner(QWidget):
         self.accepted.emit(suggestion.speaker, suggestion.voice.name)
 
     def _dismiss(self, row: QWidget, suggestion: Suggestion) -> None:
-        self._dismissed.add((suggestion.speaker, suggestion.voice.id))
+        self._dismissed.add((self._scope, suggestion.speaker, suggestion.voice.id))
         self._remove(row)
 
     def _remove(self, row: QWidget) -> None:

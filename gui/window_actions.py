@@ -25,6 +25,7 @@ class Host(Protocol):
     def export(self) -> object: ...
     def open_output_folder(self) -> None: ...
     def edit_settings(self) -> None: ...
+    def show_voice_library(self) -> object: ...
 
 
 class WindowActions(QObject):
@@ -51,6 +52,9 @@ class WindowActions(QObject):
         self.open_folder = act(
             self.tr("Open output folder"), host.open_output_folder, "", sp.SP_DirOpenIcon
         )
+        self.voices = act(
+            self.tr("Voice library…"), host.show_voice_library, "", sp.SP_FileDialogContentsView
+        )
         self.settings = act(
             self.tr("Settings…"), host.edit_settings, "Ctrl+,", sp.SP_FileDialogDetailedView
         )
@@ -75,7 +79,7 @@ class WindowActions(QObject):
             (self.cancel, self.retry, self.remove, self.move_up, self.move_down, self.clear),
             (self.undo, self.redo),
             (self.export, self.open_folder),
-            (self.settings,),
+            (self.voices, self.settings),
         )
         for i, group in enumerate(groups):
             if i:
