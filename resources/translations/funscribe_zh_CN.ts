@@ -65,36 +65,36 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="140"/>
+        <location filename="../../gui/main_window.py" line="142"/>
         <source>Skipped %n file(s) that are not audio or video</source>
         <translation>
             <numerusform>已跳过 %n 个非音视频文件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="144"/>
+        <location filename="../../gui/main_window.py" line="146"/>
         <source>%n file(s) already in the queue</source>
         <translation>
             <numerusform>%n 个文件已在队列中</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="155"/>
+        <location filename="../../gui/main_window.py" line="157"/>
         <source>Add files</source>
         <translation>添加文件</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="166"/>
+        <location filename="../../gui/main_window.py" line="168"/>
         <source>Add folder</source>
         <translation>添加文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/main_window.py" line="249"/>
+        <location filename="../../gui/main_window.py" line="251"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="251"/>
+        <location filename="../../gui/main_window.py" line="253"/>
         <source>Exported %n file(s)</source>
         <translation>
             <numerusform>已导出 %n 个文件</numerusform>
@@ -440,139 +440,149 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="36"/>
+        <location filename="../../gui/settings_dialog.py" line="37"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="42"/>
+        <location filename="../../gui/settings_dialog.py" line="43"/>
         <source>Local folders (asr, vad, punc, spk)</source>
         <translation>本地文件夹（asr、vad、punc、spk）</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="48"/>
+        <location filename="../../gui/settings_dialog.py" line="49"/>
         <source>Folder holding asr, vad, punc, spk</source>
         <translation>包含 asr、vad、punc、spk 的文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="52"/>
+        <location filename="../../gui/settings_dialog.py" line="53"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="54"/>
+        <location filename="../../gui/settings_dialog.py" line="55"/>
         <source>In use now: %1 (from $%2)</source>
         <translation>当前使用：%1（来自 $%2）</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="67"/>
-        <location filename="../../gui/settings_dialog.py" line="73"/>
+        <location filename="../../gui/settings_dialog.py" line="68"/>
+        <location filename="../../gui/settings_dialog.py" line="74"/>
         <source>Automatic (%1)</source>
         <translation>自动（%1）</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="77"/>
+        <location filename="../../gui/settings_dialog.py" line="78"/>
         <source>Identify speakers</source>
         <translation>区分说话人</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="81"/>
+        <location filename="../../gui/settings_dialog.py" line="82"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="90"/>
+        <location filename="../../gui/settings_dialog.py" line="97"/>
+        <source>A speaker whose voice has at least this similarity to a voice in the library gets its name suggested</source>
+        <translation>说话人的声音与声音库中某个声音的相似度至少达到此值时，会被建议使用该名称</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="103"/>
         <source>Names and terms, separated by spaces</source>
         <translation>人名和术语，用空格分隔</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="92"/>
+        <location filename="../../gui/settings_dialog.py" line="105"/>
         <source>Next to each source file</source>
         <translation>与源文件相同的文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="96"/>
-        <location filename="../../gui/settings_dialog.py" line="102"/>
+        <location filename="../../gui/settings_dialog.py" line="109"/>
+        <location filename="../../gui/settings_dialog.py" line="115"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="103"/>
+        <location filename="../../gui/settings_dialog.py" line="116"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="104"/>
+        <location filename="../../gui/settings_dialog.py" line="117"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="110"/>
+        <location filename="../../gui/settings_dialog.py" line="123"/>
         <source>Models:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="111"/>
+        <location filename="../../gui/settings_dialog.py" line="124"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="112"/>
+        <location filename="../../gui/settings_dialog.py" line="125"/>
         <source>Workers:</source>
         <translation>工作进程：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="113"/>
+        <location filename="../../gui/settings_dialog.py" line="126"/>
         <source>Threads per worker:</source>
         <translation>每个进程的线程数：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="114"/>
+        <location filename="../../gui/settings_dialog.py" line="127"/>
         <source>Speakers:</source>
         <translation>说话人：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="115"/>
+        <location filename="../../gui/settings_dialog.py" line="128"/>
+        <source>Voice match from:</source>
+        <translation>声音匹配阈值：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/settings_dialog.py" line="129"/>
         <source>Hotwords:</source>
         <translation>热词：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="117"/>
+        <location filename="../../gui/settings_dialog.py" line="131"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="118"/>
+        <location filename="../../gui/settings_dialog.py" line="132"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="120"/>
+        <location filename="../../gui/settings_dialog.py" line="134"/>
         <source>Language:</source>
         <translation>界面语言：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="121"/>
+        <location filename="../../gui/settings_dialog.py" line="135"/>
         <source>Theme:</source>
         <translation>主题：</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="124"/>
+        <location filename="../../gui/settings_dialog.py" line="138"/>
         <source>Model, device and worker changes apply at once: each worker restarts after its current file. The language changes after a restart.</source>
         <translation>模型、设备和工作进程的更改立即生效：每个工作进程在完成当前文件后重新启动。语言在重新启动后更改。</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="141"/>
+        <location filename="../../gui/settings_dialog.py" line="155"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="146"/>
+        <location filename="../../gui/settings_dialog.py" line="160"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../gui/settings_dialog.py" line="158"/>
+        <location filename="../../gui/settings_dialog.py" line="172"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
@@ -580,42 +590,47 @@
 <context>
     <name>SpeakerBar</name>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="35"/>
+        <location filename="../../gui/speaker_bar.py" line="36"/>
         <source>Speakers:</source>
         <translation>说话人：</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="39"/>
+        <location filename="../../gui/speaker_bar.py" line="40"/>
         <source>Change speakers…</source>
         <translation>更改说话人…</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="41"/>
+        <location filename="../../gui/speaker_bar.py" line="42"/>
         <source>Find the speakers again with another count, without transcribing again</source>
         <translation>按另一个人数重新识别说话人，无需重新转写</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="63"/>
+        <location filename="../../gui/speaker_bar.py" line="64"/>
         <source>Click to rename; use the arrow to merge</source>
         <translation>点击重命名；点箭头合并</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="69"/>
+        <location filename="../../gui/speaker_bar.py" line="70"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="70"/>
+        <location filename="../../gui/speaker_bar.py" line="71"/>
         <source>Merge into</source>
         <translation>合并到</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="91"/>
+        <location filename="../../gui/speaker_bar.py" line="80"/>
+        <source>Save voice to library…</source>
+        <translation>将声音保存到声音库…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/speaker_bar.py" line="96"/>
         <source>Rename speaker</source>
         <translation>重命名说话人</translation>
     </message>
     <message>
-        <location filename="../../gui/speaker_bar.py" line="91"/>
+        <location filename="../../gui/speaker_bar.py" line="96"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
@@ -641,17 +656,17 @@
 <context>
     <name>SuggestionBanner</name>
     <message>
-        <location filename="../../gui/voice_suggestions.py" line="77"/>
+        <location filename="../../gui/voice_suggestions.py" line="85"/>
         <source>{0} sounds like {1} ({2:.2f})</source>
         <translation>{0} 听起来像 {1}（{2:.2f}）</translation>
     </message>
     <message>
-        <location filename="../../gui/voice_suggestions.py" line="82"/>
+        <location filename="../../gui/voice_suggestions.py" line="90"/>
         <source>Use name</source>
         <translation>使用此名称</translation>
     </message>
     <message>
-        <location filename="../../gui/voice_suggestions.py" line="83"/>
+        <location filename="../../gui/voice_suggestions.py" line="91"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
@@ -692,7 +707,7 @@
         <translation>选择一个已完成的文件以查看转写稿。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/transcript_view.py" line="169"/>
+        <location filename="../../gui/transcript_view.py" line="175"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>%n 处匹配</numerusform>
@@ -700,54 +715,62 @@
     </message>
 </context>
 <context>
+    <name>VoiceLibraryDialog</name>
+    <message>
+        <location filename="../../gui/window_voices.py" line="33"/>
+        <source>Voice library</source>
+        <translation>声音库</translation>
+    </message>
+</context>
+<context>
     <name>VoiceLibraryPage</name>
     <message>
-        <location filename="../../gui/voice_library_page.py" line="80"/>
+        <location filename="../../gui/voice_library_page.py" line="84"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gui/voice_library_page.py" line="80"/>
+        <location filename="../../gui/voice_library_page.py" line="84"/>
         <source>Windows</source>
         <translation>窗口数</translation>
     </message>
     <message>
-        <location filename="../../gui/voice_library_page.py" line="80"/>
+        <location filename="../../gui/voice_library_page.py" line="84"/>
         <source>Speaker model</source>
         <translation>说话人模型</translation>
     </message>
     <message>
-        <location filename="../../gui/voice_library_page.py" line="86"/>
+        <location filename="../../gui/voice_library_page.py" line="90"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../gui/voice_library_page.py" line="87"/>
+        <location filename="../../gui/voice_library_page.py" line="91"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gui/voice_library_page.py" line="93"/>
-        <source>Speakers whose voice is close to a saved voice (similarity at least {0:.2f}) get its name suggested. Voices match only transcripts made with the same speaker model.</source>
-        <translation>声音与已保存声音相近（相似度至少 {0:.2f}）的说话人会被建议使用该名称。声音只与使用同一说话人模型生成的转写稿匹配。</translation>
+        <location filename="../../gui/voice_library_page.py" line="115"/>
+        <source>Speakers whose voice is close to a saved voice (similarity at least {0:.2f}, see Settings) get its name suggested. Voices match only transcripts made with the same speaker model.</source>
+        <translation>声音与已保存声音相近（相似度至少 {0:.2f}，见设置）的说话人会被建议使用该名称。声音只与使用同一说话人模型生成的转写稿匹配。</translation>
     </message>
     <message>
-        <location filename="../../gui/voice_library_page.py" line="165"/>
+        <location filename="../../gui/voice_library_page.py" line="174"/>
         <source>Rename voice</source>
         <translation>重命名声音</translation>
     </message>
     <message>
-        <location filename="../../gui/voice_library_page.py" line="165"/>
+        <location filename="../../gui/voice_library_page.py" line="174"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../gui/voice_library_page.py" line="174"/>
+        <location filename="../../gui/voice_library_page.py" line="183"/>
         <source>Delete voice</source>
         <translation>删除声音</translation>
     </message>
     <message>
-        <location filename="../../gui/voice_library_page.py" line="174"/>
+        <location filename="../../gui/voice_library_page.py" line="183"/>
         <source>Delete this voice?</source>
         <translation>删除此声音？</translation>
     </message>
@@ -755,74 +778,114 @@
 <context>
     <name>WindowActions</name>
     <message>
-        <location filename="../../gui/window_actions.py" line="38"/>
+        <location filename="../../gui/window_actions.py" line="39"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="39"/>
+        <location filename="../../gui/window_actions.py" line="40"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="40"/>
+        <location filename="../../gui/window_actions.py" line="41"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="41"/>
+        <location filename="../../gui/window_actions.py" line="42"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="42"/>
+        <location filename="../../gui/window_actions.py" line="43"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="43"/>
+        <location filename="../../gui/window_actions.py" line="44"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="45"/>
+        <location filename="../../gui/window_actions.py" line="46"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="48"/>
+        <location filename="../../gui/window_actions.py" line="49"/>
         <source>Clear finished</source>
         <translation>清除已完成</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="50"/>
+        <location filename="../../gui/window_actions.py" line="51"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="52"/>
+        <location filename="../../gui/window_actions.py" line="53"/>
         <source>Open output folder</source>
         <translation>打开输出文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="55"/>
+        <location filename="../../gui/window_actions.py" line="56"/>
+        <source>Voice library…</source>
+        <translation>声音库…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_actions.py" line="59"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="57"/>
+        <location filename="../../gui/window_actions.py" line="61"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="60"/>
+        <location filename="../../gui/window_actions.py" line="64"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../gui/window_actions.py" line="69"/>
+        <location filename="../../gui/window_actions.py" line="73"/>
         <source>Actions</source>
         <translation>操作</translation>
+    </message>
+</context>
+<context>
+    <name>WindowVoices</name>
+    <message>
+        <location filename="../../gui/window_voices.py" line="108"/>
+        <location filename="../../gui/window_voices.py" line="135"/>
+        <source>Voice library</source>
+        <translation>声音库</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_voices.py" line="110"/>
+        <source>New voice</source>
+        <translation>新声音</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_voices.py" line="111"/>
+        <source>Add to %1</source>
+        <translation>加入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_voices.py" line="112"/>
+        <source>Save %1&apos;s voice as:</source>
+        <translation>将 %1 的声音保存为：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_voices.py" line="114"/>
+        <location filename="../../gui/window_voices.py" line="122"/>
+        <source>Save voice</source>
+        <translation>保存声音</translation>
+    </message>
+    <message>
+        <location filename="../../gui/window_voices.py" line="122"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
     </message>
 </context>
 </TS>
