@@ -3,8 +3,9 @@ transcript, and saving a speaker's voice from the speaker bar.
 
 Suggestions are only shown: a name is used when the user clicks "Use name", and then as an
 ordinary rename of the session (one undoable step). They are looked up when another
-transcript is shown, when the shown one is replaced (a re-cluster) and when the library or
-the threshold changes, not on every edit: each look-up reads the transcript's embeddings.
+transcript is shown, when the shown one's speakers change (a re-cluster, merge or rename) and
+when the library or the threshold changes, not on text edits: each look-up reads the
+transcript's embeddings.
 """
 
 from __future__ import annotations
@@ -55,8 +56,10 @@ class WindowVoices(QObject):
         self.banner = SuggestionBanner(view)
         view.add_banner(self.banner)
         self.banner.accepted.connect(self._use_name)
+        # Another transcript shown, the shown one replaced, or its speakers changed (a
+        # re-cluster, a merge, a rename: a speaker now called by the voice's name needs none).
         view.model.modelReset.connect(self.refresh)
-        session.transcriptChanged.connect(self._transcript_changed)
+        view.model.speakersChanged.connect(self.refresh)
         view.speakers.saveVoiceRequested.connect(self.ask_save)
         self.libraryChanged.connect(self.refresh)
 
@@ -138,10 +141,6 @@ class WindowVoices(QObject):
             self.dialog.page.refresh()
         self.libraryChanged.emit()
         return voice
-
-    def _transcript_changed(self, job_id: str) -> None:
-        if job_id == self._view.model.job_id:
-            self.refresh()
 
     def _use_name(self, speaker: int, name: str) -> None:
         job_id = self._view.model.job_id

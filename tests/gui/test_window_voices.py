@@ -91,6 +91,7 @@ def test_a_saved_voice_is_suggested_in_another_transcript_and_using_it_is_one_un
     assert stack.undoText() == "Rename speaker"
     stack.undo()
     assert session.transcript(second).speaker(1).name is None
+    assert len(banner.rows) == 1  # unnamed again: suggested again
 
 
 def test_a_dismissed_suggestion_stays_away_for_that_file_only(make_window, voices_session):
