@@ -21,6 +21,8 @@ from funasr import AutoModel
 
 from engine import funasr_fixes, speaker_batching
 from engine.asr_language import is_english_vocabulary
+from engine.batches.calls import BatchReady, PlanReady, SplitCalls
+from engine.batches.plan import BATCH_SIZE_S, BATCH_SIZE_THRESHOLD_S
 from engine.clustering import Clustering, ClusterReport, use_numba_cache
 from engine.fast_load import fast_load, release_freed_memory
 from engine.model_set import ModelSet
@@ -105,6 +107,9 @@ class Backend:
             # plain Paraformer (the English model) then gives none, and every sentence
             # would be a whole VAD segment of up to 60 s without token times.
             "output_timestamp": True,
+            # Explicit, so the reference run packs the same batches (engine.batches.plan).
+            "batch_size_s": BATCH_SIZE_S,
+            "batch_size_threshold_s": BATCH_SIZE_THRESHOLD_S,
         }
         if english:
             # ASCII punctuation and spaced words (timestamp_sentence_en), not `how are you。`.
@@ -115,10 +120,23 @@ class Backend:
             kwargs["hotword"] = options.hotwords.strip()
         return kwargs
 
+    @property
+    def has_speakers(self) -> bool:
+        """Whether a speaker model is loaded."""
+        return self._model.spk_model is not None
+
     def transcribe(
-        self, audio: np.ndarray, options: JobOptions, hooks: JobHooks
+        self,
+        audio: np.ndarray,
+        options: JobOptions,
+        hooks: JobHooks,
+        calls: SplitCalls | None = None,
     ) -> list[dict[str, Any]]:
-        """`AutoModel.generate` on `audio`, reporting progress and honouring cancel."""
+        """`AutoModel.generate` on `audio`, reporting progress and honouring cancel.
+
+        With `calls`, one part of a split file (engine.batches.calls): a plan or a batch run
+        returns [] once its part is done, leaving what it computed in `calls`.
+        """
         counter = _SegmentCounter(audio.size * 1000 // SAMPLE_RATE, hooks)
         model = self._model
         if self.clustering is not None:
@@ -128,10 +146,14 @@ class Backend:
         try:
             with (
                 self._diarization(options.diarize),
-                self._instrumented(counter),
+                self._instrumented(counter, calls),
                 recorder.recording(),
             ):
-                result = model.generate(input=audio, **self.generate_kwargs(options, self.english))
+                kwargs = self.generate_kwargs(options, self.english)
+                try:
+                    result = model.generate(input=audio, **kwargs)
+                except (PlanReady, BatchReady):
+                    return []
         finally:
             # A long file's buffers stay in glibc's heap otherwise; FunASR workers grow
             # across jobs (FunASR #1839, #2116) and each extra GB is one worker fewer.
@@ -152,18 +174,26 @@ class Backend:
             self._model.spk_model = spk_model
 
     @contextmanager
-    def _instrumented(self, counter: _SegmentCounter) -> Iterator[None]:
+    def _instrumented(self, counter: _SegmentCounter, calls: SplitCalls | None) -> Iterator[None]:
         model = self._model
         original = self._original_inference
 
         def inference(input: Any, *args: Any, **kwargs: Any) -> Any:
             role = counter.role_of(kwargs.get("model"), model)
-            counter.before(role, input)
-            if role == "spk" and self.batch_speaker_windows and isinstance(input, list):
-                output = speaker_batching.embed_in_batches(original, input, *args, **kwargs)
-            else:
-                output = original(input, *args, **kwargs)
-            counter.after(role, input, output)
+            reported = calls is None or calls.reports(role)
+            if reported:
+                counter.before(role, input)
+            elif counter.hooks.cancelled():
+                raise JobCancelled
+
+            def real() -> Any:
+                if role == "spk" and self.batch_speaker_windows and isinstance(input, list):
+                    return speaker_batching.embed_in_batches(original, input, *args, **kwargs)
+                return original(input, *args, **kwargs)
+
+            output = real() if calls is None else calls.call(role, input, real)
+            if reported:
+                counter.after(role, input, output)
             return output
 
         model.inference = inference

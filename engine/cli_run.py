@@ -6,6 +6,7 @@ import contextlib
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -40,10 +41,14 @@ class _Runner(QObject):
         self._plan = plan
         self._view = view
         self._loop = QEventLoop()
+        # With our own workers, files run as batches (one long file spreads over every
+        # worker); the checkpoints live for this run only. Stand-in workers run whole files.
+        self._checkpoints = tempfile.TemporaryDirectory(prefix="funscribe-") if not config else None
         config = config or PoolConfig(
             model_args=plan.models_args, workers=plan.workers, threads=plan.threads
         )
-        self._pool = WorkerPool(config, self)
+        folder = self._checkpoints.name if self._checkpoints is not None else None
+        self._pool = WorkerPool(config, self, checkpoints=folder)
         self._pool.jobChanged.connect(self._on_changed)
         self._pool.idle.connect(self._loop.quit)
         self._paths: dict[str, Path] = {}
@@ -65,6 +70,8 @@ class _Runner(QObject):
             broken = self._pool.broken_reasons()
         finally:
             self._pool.shutdown()
+            if self._checkpoints is not None:
+                self._checkpoints.cleanup()
         self._view.close()
         summary = self._summary(time.monotonic() - started)
         summary.broken = broken

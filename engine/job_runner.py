@@ -17,7 +17,7 @@ from engine.protocol import Error, ErrorCode, Message, Progress, Result, Segment
 if TYPE_CHECKING:
     import numpy as np
 
-    from engine.backend import Backend
+    from engine.backend import Backend, JobHooks
 
 
 class JobControl(Protocol):
@@ -46,6 +46,80 @@ def load_backend(args: argparse.Namespace, threads: int) -> Backend:
     return Backend(models, threads=threads, device=args.device)
 
 
+class JobEvents:
+    """The callbacks a running job reports through: cancel checks, decode, progress, segments."""
+
+    def __init__(self, job: str, control: JobControl, send: Callable[[Message], None]) -> None:
+        self.job = job
+        self.control = control
+        self.send = send
+
+    def cancelled(self) -> bool:
+        """Whether the job should stop now."""
+        return self.control.is_cancelled(self.job)
+
+    def on_decode(self, done_ms: int, total_ms: int) -> None:
+        """Decode progress; also a cancel point."""
+        from engine.backend import JobCancelled
+
+        if self.cancelled():
+            raise JobCancelled
+        self.send(Progress(self.job, Stage.DECODE, done_ms, total_ms, done_ms, total_ms))
+
+    def on_progress(self, stage: Stage, done: int, total: int, ms_done: int, ms_total: int) -> None:
+        """Pipeline progress."""
+        self.send(Progress(self.job, stage, done, total, ms_done, ms_total))
+
+    def on_segment(self, start: int, end: int, text: str) -> None:
+        """One segment's recognised text."""
+        self.send(Segment(self.job, start, end, text))
+
+    def hooks(self) -> JobHooks:
+        """The pipeline's view of these callbacks."""
+        from engine.backend import JobHooks
+
+        return JobHooks(
+            progress=self.on_progress, segment=self.on_segment, cancelled=self.cancelled
+        )
+
+
+def guarded(job: str, control: JobControl, body: Callable[[], Message]) -> Message:
+    """Run `body` to the job's one end message; failures and cancels become `error`."""
+    from engine.audio import AudioError
+    from engine.backend import JobCancelled
+
+    try:
+        return body()
+    except AudioError as exc:
+        return Error(job=job, code=exc.code, message=str(exc))
+    except JobCancelled:
+        code = control.end_code(job)
+        return Error(job=job, code=code, message=code.value)
+    except Exception as exc:
+        return failure(job, exc)
+
+
+def finished_result(
+    backend: Backend,
+    job: str,
+    path: str,
+    raw: list[dict[str, Any]],
+    samples: int,
+    stats: dict[str, float],
+) -> Result:
+    """The `result` for FunASR's output `raw` on `samples` of audio from `path`."""
+    from engine.audio import SAMPLE_RATE
+    from engine.result_shape import transcript_dict
+    from engine.speakers.embeddings import attach_to_result
+
+    duration_ms = samples * 1000 // SAMPLE_RATE
+    transcript = transcript_dict(raw, path, duration_ms, backend.models.as_dict())
+    attach_to_result(transcript, backend.speaker_embeddings if samples else None)
+    return Result(
+        job=job, transcript=transcript, stats={"audio_seconds": duration_ms / 1000, **stats}
+    )
+
+
 def run_job(
     backend: Backend,
     job: Transcribe,
@@ -54,53 +128,26 @@ def run_job(
     audio: np.ndarray | None = None,
 ) -> Result | Error:
     """Run one job to its single end message; `audio` given: already decoded, not read again."""
-    from engine.audio import SAMPLE_RATE, AudioError, decode_audio
-    from engine.backend import JobCancelled, JobHooks
-    from engine.result_shape import transcript_dict
-    from engine.speakers.embeddings import attach_to_result
+    events = JobEvents(job.job, control, send)
 
-    def cancelled() -> bool:
-        return control.is_cancelled(job.job)
+    def body() -> Message:
+        from engine.audio import decode_audio
 
-    def on_decode(done_ms: int, total_ms: int) -> None:
-        if cancelled():
-            raise JobCancelled
-        send(Progress(job.job, Stage.DECODE, done_ms, total_ms, done_ms, total_ms))
-
-    def on_progress(stage: Stage, done: int, total: int, ms_done: int, ms_total: int) -> None:
-        send(Progress(job.job, stage, done, total, ms_done, ms_total))
-
-    def on_segment(start: int, end: int, text: str) -> None:
-        send(Segment(job.job, start, end, text))
-
-    started = time.perf_counter()
-    try:
-        if audio is None:
-            audio = decode_audio(job.path, on_decode)
+        started = time.perf_counter()
+        samples = audio if audio is not None else decode_audio(job.path, events.on_decode)
         decoded = time.perf_counter()
-        duration_ms = audio.size * 1000 // SAMPLE_RATE
         raw: list[dict[str, Any]] = []
-        embeddings = None
-        if audio.size:
-            hooks = JobHooks(progress=on_progress, segment=on_segment, cancelled=cancelled)
-            raw = backend.transcribe(audio, job.options, hooks)
-            embeddings = backend.speaker_embeddings
-        transcript = transcript_dict(raw, job.path, duration_ms, backend.models.as_dict())
-        attach_to_result(transcript, embeddings)
-        finished = time.perf_counter()
+        if samples.size:
+            raw = backend.transcribe(samples, job.options, events.hooks())
         stats = {
-            "audio_seconds": duration_ms / 1000,
             "decode_seconds": round(decoded - started, 4),
-            "infer_seconds": round(finished - decoded, 4),
+            "infer_seconds": round(time.perf_counter() - decoded, 4),
         }
-        return Result(job=job.job, transcript=transcript, stats=stats)
-    except AudioError as exc:
-        return Error(job=job.job, code=exc.code, message=str(exc))
-    except JobCancelled:
-        code = control.end_code(job.job)
-        return Error(job=job.job, code=code, message=code.value)
-    except Exception as exc:
-        return failure(job.job, exc)
+        return finished_result(backend, job.job, job.path, raw, samples.size, stats)
+
+    end = guarded(job.job, control, body)
+    assert isinstance(end, Result | Error)
+    return end
 
 
 def failure(job: str, exc: BaseException) -> Error:

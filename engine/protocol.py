@@ -18,7 +18,8 @@ from engine.jsonlines import Codec
 from engine.jsonlines import ProtocolError as ProtocolError
 from engine.jsonlines import VersionMismatch as VersionMismatch
 
-PROTOCOL_VERSION = 1
+# 2: a file can run as a set of batches (`plan`, `batch`, `assemble`; `planned`, `batch_done`).
+PROTOCOL_VERSION = 2
 
 
 class ErrorCode(str, enum.Enum):
@@ -111,6 +112,52 @@ class Transcribe(Message):
 
 
 @dataclass(frozen=True)
+class FilePart(Message):
+    """Base of the commands that run one part of the file `path`, kept as batches in `folder`."""
+
+    job: str
+    path: str
+    folder: str
+    options: JobOptions = field(default_factory=JobOptions)
+
+
+@dataclass(frozen=True)
+class Plan(FilePart):
+    """Decode `path`, find its speech (VAD) and its batches, and save that plan in `folder`.
+
+    Answered by `planned`. A valid plan already in `folder` (same file, models and options)
+    is kept, with its finished batches: this is how an interrupted job resumes.
+    """
+
+    type: ClassVar[str] = "plan"
+    direction: ClassVar[str] = "command"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunBatch(FilePart):
+    """Run batch `index` of the plan in `folder` (ASR and speaker embeddings) and save it there.
+
+    Answered by `batch_done` once the batch's checkpoint file is written. Any worker with the
+    same model set can run any batch of a plan.
+    """
+
+    type: ClassVar[str] = "batch"
+    direction: ClassVar[str] = "command"
+    index: int
+
+
+@dataclass(frozen=True)
+class Assemble(FilePart):
+    """Join the saved batches in `folder` into the transcript (punctuation, speakers).
+
+    Answered by `result`, exactly as `transcribe` would have answered for the same file.
+    """
+
+    type: ClassVar[str] = "assemble"
+    direction: ClassVar[str] = "command"
+
+
+@dataclass(frozen=True)
 class Cancel(Message):
     """Stop job `job` at the next segment boundary; answered by `error{code: cancelled}`."""
 
@@ -171,6 +218,34 @@ class Segment(Message):
 
 
 @dataclass(frozen=True)
+class Planned(Message):
+    """A `plan` ended: the speech time of each batch, and the batches already saved."""
+
+    type: ClassVar[str] = "planned"
+    direction: ClassVar[str] = "event"
+    job: str
+    audio_ms: int
+    batch_ms: list[int]
+    done: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BatchDone(Message):
+    """A `batch` ended: its checkpoint is saved in the plan's folder.
+
+    `reused`: the checkpoint was there already (nothing ran), e.g. a worker died after
+    saving the batch and before this event reached the host.
+    """
+
+    type: ClassVar[str] = "batch_done"
+    direction: ClassVar[str] = "event"
+    job: str
+    index: int
+    speech_ms: int
+    reused: bool = False
+
+
+@dataclass(frozen=True)
 class Result(Message):
     """The job finished; `transcript` is the dict that `engine.transcript` adopts."""
 
@@ -193,8 +268,21 @@ class Error(Message):
     detail: str = ""
 
 
-COMMANDS: tuple[type[Message], ...] = (Transcribe, Cancel, Shutdown)
-EVENTS: tuple[type[Message], ...] = (Hello, Progress, Segment, Result, Error)
+COMMANDS: tuple[type[Message], ...] = (Transcribe, Plan, RunBatch, Assemble, Cancel, Shutdown)
+EVENTS: tuple[type[Message], ...] = (
+    Hello,
+    Progress,
+    Segment,
+    Planned,
+    BatchDone,
+    Result,
+    Error,
+)
+# The commands that start a job on the worker (one at a time, each ends with one event).
+JobCommand = Transcribe | Plan | RunBatch | Assemble
+JOB_COMMANDS: tuple[type[Message], ...] = (Transcribe, Plan, RunBatch, Assemble)
+# The events that end a job command (exactly one per command).
+JOB_ENDS: tuple[type[Message], ...] = (Planned, BatchDone, Result, Error)
 CODEC: Codec[Message] = Codec(PROTOCOL_VERSION, COMMANDS + EVENTS)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import inspect
 import json
 import sys
 import typing
@@ -18,13 +19,18 @@ from engine.protocol import (
     ERROR_DESCRIPTIONS,
     EVENTS,
     PROTOCOL_VERSION,
+    Assemble,
+    BatchDone,
     Cancel,
     Error,
     ErrorCode,
     Hello,
     JobOptions,
     Message,
+    Plan,
+    Planned,
     Progress,
+    RunBatch,
     Segment,
     Shutdown,
     Stage,
@@ -48,14 +54,17 @@ def markdown() -> str:
         "that fails the check is answered with `error{code: bad_request}` for its job.",
         "Times are integer milliseconds.",
         "",
-        "A worker sends `hello` once its models are loaded, then serves one `transcribe` at a",
-        "time. Each job ends with exactly one `result` or one `error`. Progress is monotonic.",
+        "A worker sends `hello` once its models are loaded, then serves one job command",
+        "(`transcribe`, `plan`, `batch` or `assemble`) at a time. Each ends with exactly one",
+        "end event (`result`, `planned`, `batch_done`) or one `error`. Progress is monotonic",
+        "within a command. A file run as batches (`plan`, then each `batch` on any worker, then",
+        "`assemble`) gives the same transcript as `transcribe`; see docs/batches.md.",
         "",
     ]
     for title, group in (("Commands (stdin)", COMMANDS), ("Events (stdout)", EVENTS)):
         out += [f"## {title}", ""]
         for cls in group:
-            out += [f"### `{cls.type}`", "", (cls.__doc__ or "").strip(), ""]
+            out += [f"### `{cls.type}`", "", inspect.cleandoc(cls.__doc__ or ""), ""]
             fields = dataclasses.fields(cls)
             if fields:
                 out += ["| field | type |", "| --- | --- |"]
@@ -97,6 +106,9 @@ def _type_name(hint: Any) -> str:
 
 _EXAMPLES: dict[str, Message] = {
     "transcribe": Transcribe(job="j1", path="/tmp/talk.mp4", options=JobOptions(speakers=2)),
+    "plan": Plan(job="j1", path="/tmp/talk.mp4", folder="/data/checkpoints/j1"),
+    "batch": RunBatch(job="j1", path="/tmp/talk.mp4", folder="/data/checkpoints/j1", index=2),
+    "assemble": Assemble(job="j1", path="/tmp/talk.mp4", folder="/data/checkpoints/j1"),
     "cancel": Cancel(job="j1"),
     "shutdown": Shutdown(),
     "hello": Hello(
@@ -111,6 +123,8 @@ _EXAMPLES: dict[str, Message] = {
         job="j1", stage=Stage.ASR, done=3, total=10, audio_ms_done=9000, audio_ms_total=31000
     ),
     "segment": Segment(job="j1", start=1200, end=3400, text="hello world"),
+    "planned": Planned(job="j1", audio_ms=312_000, batch_ms=[29_000, 28_500, 61_000], done=[0]),
+    "batch_done": BatchDone(job="j1", index=2, speech_ms=61_000),
     "error": Error(job="j1", code=ErrorCode.NO_AUDIO_STREAM, message="no audio stream in x.mp4"),
 }
 

@@ -19,13 +19,15 @@ from typing import IO, TYPE_CHECKING
 from engine import __version__
 from engine.job_runner import load_backend, run_job
 from engine.protocol import (
+    JOB_COMMANDS,
     Cancel,
     Error,
     ErrorCode,
     Hello,
+    JobCommand,
     LineReader,
+    Message,
     ProtocolError,
-    Result,
     Shutdown,
     Transcribe,
 )
@@ -33,6 +35,7 @@ from engine.stdio import ProtocolWriter, claim_stdout
 
 if TYPE_CHECKING:
     from engine.backend import Backend
+    from engine.batches.parts import AudioCache
 
 THREADS_ENV = "FUNSCRIBE_THREADS"
 _THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
@@ -67,7 +70,7 @@ def go_offline() -> None:
 class _Inbox:
     """Commands read by the stdin thread, and the cancel flag it raises for the running job."""
 
-    jobs: queue.Queue[Transcribe | None] = field(default_factory=queue.Queue)
+    jobs: queue.Queue[JobCommand | None] = field(default_factory=queue.Queue)
     cancelled: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     running: str | None = None
@@ -94,8 +97,8 @@ def _read_commands(stdin: IO[bytes], inbox: _Inbox, writer: ProtocolWriter) -> N
         if not data:
             break  # parent closed our stdin (or died): finish up and exit
         for message in reader.feed(data if data.endswith(b"\n") else data + b"\n"):
-            if isinstance(message, Transcribe):
-                inbox.jobs.put(message)
+            if isinstance(message, JOB_COMMANDS):
+                inbox.jobs.put(message)  # type: ignore[arg-type]
             elif isinstance(message, Cancel):
                 with inbox.lock:
                     inbox.cancelled.add(message.job)
@@ -147,10 +150,13 @@ def main(argv: list[str] | None = None) -> int:
         target=_read_commands, args=(sys.stdin.buffer, inbox, writer), daemon=True
     )
     reader.start()
+    from engine.batches.parts import AudioCache
+
+    cache = AudioCache()
     while (job := inbox.jobs.get()) is not None:
         with inbox.lock:
             inbox.running = job.job
-        writer.send(_run_job(backend, job, inbox, writer))
+        writer.send(_run_job(backend, job, inbox, writer, cache))
         with inbox.lock:
             inbox.running = None
             inbox.cancelled.discard(job.job)
@@ -158,7 +164,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_job(
-    backend: Backend, job: Transcribe, inbox: _Inbox, writer: ProtocolWriter
-) -> Result | Error:
+    backend: Backend, job: JobCommand, inbox: _Inbox, writer: ProtocolWriter, cache: AudioCache
+) -> Message:
     """Run one job to its single end message (engine.job_runner, shared with Ray actors)."""
-    return run_job(backend, job, inbox, writer.send)
+    if isinstance(job, Transcribe):
+        return run_job(backend, job, inbox, writer.send)
+    from engine.batches.parts import run_part
+
+    return run_part(backend, job, inbox, writer.send, cache)

@@ -22,18 +22,18 @@ from engine.pool import procs, worker_errors
 from engine.pool.procs import NOT_STARTED, describe_exit, last_message
 from engine.pool.worker_state import WorkerState, check_transition
 from engine.protocol import (
+    JOB_ENDS,
     Cancel,
     Error,
     ErrorCode,
     Hello,
+    JobCommand,
     LineReader,
     Message,
     Progress,
     ProtocolError,
-    Result,
     Segment,
     Shutdown,
-    Transcribe,
     VersionMismatch,
     encode,
 )
@@ -62,7 +62,7 @@ class WorkerHandle(QObject):
     ready = Signal(object)  # Hello
     progressed = Signal(str, object)  # job id, Progress
     segmented = Signal(str, object)  # job id, Segment
-    jobEnded = Signal(str, object)  # job id, Result | Error — exactly once per job
+    jobEnded = Signal(str, object)  # job id, its end event (Result, Error, ...) — once per job
     stateChanged = Signal(object)  # WorkerState
     exited = Signal(int)  # exit code; negative: killed by that signal; NOT_STARTED
 
@@ -104,7 +104,7 @@ class WorkerHandle(QObject):
         self._hello: Hello | None = None
         self._failure: Error | None = None  # why it can never become ready
         self._stop_cause: _StopCause | None = None
-        self._job: Transcribe | None = None
+        self._job: JobCommand | None = None
         self._sent = False
         self._answered = 0  # jobs the worker itself ended with a result or an error
         self._exit_code: int | None = None
@@ -213,7 +213,7 @@ class WorkerHandle(QObject):
             self._load_timer.start(self._load_timeout_ms)
         self._process.start(self._program, self._args)
 
-    def run(self, command: Transcribe) -> None:
+    def run(self, command: JobCommand) -> None:
         """Assign a job; it is sent as soon as the worker is ready."""
         if not self.accepting:
             raise RuntimeError(f"worker {self._pid} cannot take a job ({self._state.value})")
@@ -316,7 +316,7 @@ class WorkerHandle(QObject):
         self._sent = True
         self._write(self._job)
 
-    def _end_job(self, end: Result | Error) -> None:
+    def _end_job(self, end: Message) -> None:
         job, self._job, self._sent = self._job, None, False
         self._cancel_timer.stop()
         if self._state is _W.BUSY:
@@ -374,8 +374,8 @@ class WorkerHandle(QObject):
             if message.job == current:
                 signal_ = self.progressed if isinstance(message, Progress) else self.segmented
                 signal_.emit(message.job, message)
-        elif isinstance(message, Result | Error) and message.job is not None:
-            if message.job == current:
+        elif isinstance(message, JOB_ENDS) and getattr(message, "job", None) is not None:
+            if getattr(message, "job", None) == current:
                 self._answered += 1
                 self._end_job(message)
         elif isinstance(message, Error):

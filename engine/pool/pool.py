@@ -5,6 +5,9 @@ its models still load (the job shows as LOADING). Each worker lives in a `Worker
 restarts it when it dies and gives up (the slot is *broken*) after a few deaths in a row; a job
 whose worker died mid-job is retried once. When every slot is broken, queued jobs fail with
 the reason rather than wait forever, and new work tries the slots afresh.
+
+Given a checkpoint folder, every file runs as a set of batches (plan, batches, assembly),
+each batch saved as it finishes; engine.pool.split says which worker runs which part.
 """
 
 from __future__ import annotations
@@ -14,13 +17,25 @@ import uuid
 
 from PySide6.QtCore import QObject, Signal
 
+from engine.batches import store
 from engine.pool.config import PoolConfig
 from engine.pool.eta import apply_progress
 from engine.pool.handle import WorkerHandle
 from engine.pool.job_queue import JobQueue
 from engine.pool.jobs import Job, JobState
 from engine.pool.slot import WorkerSlot
-from engine.protocol import Error, ErrorCode, JobOptions, Progress, Result, Segment, Transcribe
+from engine.pool.split import Part, SplitFiles
+from engine.protocol import (
+    BatchDone,
+    Error,
+    ErrorCode,
+    JobOptions,
+    Planned,
+    Progress,
+    Result,
+    Segment,
+    Transcribe,
+)
 
 __all__ = ["MAX_CRASHES", "PoolConfig", "WorkerPool"]
 
@@ -38,6 +53,10 @@ _NEVER_RAN = frozenset(
 )
 
 
+# A part of a split file that ended with one of these runs again on another worker.
+_PART_LOST = _NEVER_RAN | {ErrorCode.WORKER_CRASHED}
+
+
 class WorkerPool(QObject):
     """Runs submitted files on N warm workers; every job change is announced by a signal."""
 
@@ -46,13 +65,20 @@ class WorkerPool(QObject):
     jobRemoved = Signal(str)
     orderChanged = Signal()  # move() reordered the queue
     segmentReceived = Signal(str, object)  # job id, Segment
+    # A part of a split file ended: job id, part, batch (or -1), worker pid, reused (a batch
+    # that was saved already and did not run again)
+    partEnded = Signal(str, str, int, int, bool)
     workersChanged = Signal(int, int)  # busy, total
     brokenChanged = Signal()  # a worker slot broke or was revived; see broken_reasons()
     idle = Signal()  # nothing queued, nothing running
 
-    def __init__(self, config: PoolConfig, parent: QObject | None = None) -> None:
+    def __init__(
+        self, config: PoolConfig, parent: QObject | None = None, checkpoints: str | None = None
+    ) -> None:
         super().__init__(parent)
         self._config = config
+        # Files run as batches, checkpointed under this folder (None: whole files).
+        self._split = SplitFiles(checkpoints) if checkpoints else None
         self._jobs = JobQueue()
         self._slots: list[WorkerSlot] = []
         self._crashes: dict[str, int] = {}
@@ -68,6 +94,9 @@ class WorkerPool(QObject):
         if self._started:
             return
         self._started = True
+        if self._split is not None:
+            keep = {job.id for job in self._jobs.all()}
+            store.prune(self._split.root, keep)  # checkpoints of forgotten jobs, size-bounded
         for _ in range(self._config.worker_total()):
             self._add_slot()
         self._dispatch()
@@ -218,9 +247,16 @@ class WorkerPool(QObject):
             self._finish(job, JobState.CANCELLED, Error(job.id, ErrorCode.CANCELLED, "cancelled"))
         elif job.state.active:
             self._cancelling.add(job_id)
-            for handle in self._handles():
-                if handle.job_id == job_id:
-                    handle.cancel()
+            holders = [h for h in self._handles() if h.job_id == job_id]
+            for handle in holders:
+                handle.cancel()
+            if not holders:  # a split file between parts: nothing runs to answer the cancel
+                self._cancelling.discard(job_id)
+                if self._split is not None:
+                    self._split.forget(job_id)
+                self._finish(
+                    job, JobState.CANCELLED, Error(job.id, ErrorCode.CANCELLED, "cancelled")
+                )
 
     def retry(self, job_id: str) -> bool:
         """Queue a failed or cancelled job again; False if it is in another state."""
@@ -243,6 +279,8 @@ class WorkerPool(QObject):
             return False
         self._jobs.remove(job_id)
         self._crashes.pop(job_id, None)
+        if self._split is not None:
+            store.remove(self._split.folder(job_id))
         self.jobRemoved.emit(job_id)
         self._check_idle()
         return True
@@ -266,23 +304,43 @@ class WorkerPool(QObject):
             return
         queued = self._jobs.queued()
         for slot in self._slots:
-            if not queued:
-                break
             handle = slot.handle
             if handle is None or not handle.accepting:
                 continue
+            if self._split is not None:
+                self._dispatch_part(slot, queued)
+                continue
+            if not queued:
+                break
             job = queued.pop(0)
-            job.reset_attempt()
-            job.attempts += 1
-            job.worker_pid = handle.pid
-            if handle.is_ready:
-                job.move_to(JobState.RUNNING)
-                job.started_at = time.time()
-            else:
-                job.move_to(JobState.LOADING)
+            self._start_attempt(job, slot)
             handle.run(Transcribe(job=job.id, path=job.path, options=job.options))
             self.jobChanged.emit(job.id)
         self._show_workers()
+
+    def _dispatch_part(self, slot: WorkerSlot, queued: list[Job]) -> None:
+        assert self._split is not None and slot.handle is not None
+        work = self._split.next_work(slot, queued)
+        if work is None:
+            return
+        if work.part is Part.PLAN:
+            queued.remove(work.job)
+            self._start_attempt(work.job, slot)
+        self._split.started(work, slot)
+        slot.handle.run(work.command(self._split.folder(work.job.id)))
+        self.jobChanged.emit(work.job.id)
+
+    def _start_attempt(self, job: Job, slot: WorkerSlot) -> None:
+        handle = slot.handle
+        assert handle is not None
+        job.reset_attempt()
+        job.attempts += 1
+        job.worker_pid = handle.pid
+        if handle.is_ready:
+            job.move_to(JobState.RUNNING)
+            job.started_at = time.time()
+        else:
+            job.move_to(JobState.LOADING)
 
     def _on_ready(self, slot: WorkerSlot) -> None:
         handle = slot.handle
@@ -298,8 +356,11 @@ class WorkerPool(QObject):
         job = self._jobs.get(job_id)
         if job is None or job.state is not JobState.RUNNING:
             return
-        apply_progress(job, progress, slot.throughput)
-        self.jobChanged.emit(job_id)
+        file = self._split.files.get(job_id) if self._split is not None else None
+        shown = progress if file is None else file.shown_progress(slot, progress)
+        if shown is not None:
+            apply_progress(job, shown, slot.throughput)
+            self.jobChanged.emit(job_id)
 
     def _on_segment(self, job_id: str, segment: Segment) -> None:
         self.segmentReceived.emit(job_id, segment)
@@ -309,6 +370,10 @@ class WorkerPool(QObject):
         if job is None or not job.state.active:
             return
         requested = job_id in self._cancelling
+        split = self._split is not None and job_id in self._split.files
+        if split and self._on_part_ended(slot, job, end, requested):
+            self._dispatch()
+            return
         self._cancelling.discard(job_id)
         if isinstance(end, Result):
             job.transcript = end.transcript
@@ -317,9 +382,59 @@ class WorkerPool(QObject):
             self._finish(job, JobState.DONE, None)
             wall = (job.finished_at or 0) - (job.started_at or 0)
             slot.throughput.add(job.audio_seconds or 0, wall)
+            if self._split is not None:
+                store.remove(self._split.folder(job_id))  # the transcript is with its owner now
         elif isinstance(end, Error):
             self._finish(job, self._state_after(job, end, requested), end)
+        if split:
+            self._stop_parts(job_id, slot)
         self._dispatch()
+
+    def _on_part_ended(self, slot: WorkerSlot, job: Job, end: object, requested: bool) -> bool:
+        """A part of a split file ended; True if that is handled here, False if the file
+        ends with `end` as a whole file would (its other parts are stopped)."""
+        assert self._split is not None
+        file = self._split.files[job.id]
+        pid = slot.handle.pid if slot.handle is not None and slot.handle.pid else 0
+        if isinstance(end, Planned | BatchDone) and requested:
+            # The cancel crossed this end on its way: the file ends cancelled now.
+            self._split.forget(job.id)
+            self._cancelling.discard(job.id)
+            self._finish(job, JobState.CANCELLED, Error(job.id, ErrorCode.CANCELLED, "cancelled"))
+            self._stop_parts(job.id, slot)
+            return True
+        if isinstance(end, Planned):
+            self._split.planned(job.id, end.batch_ms, end.done)
+        elif isinstance(end, BatchDone):
+            self._split.batch_done(job.id, end.index)
+        if isinstance(end, Planned | BatchDone):
+            apply_progress(job, file.asr_progress(), slot.throughput)
+            self.jobChanged.emit(job.id)
+            index, reused = (end.index, end.reused) if isinstance(end, BatchDone) else (-1, False)
+            part = Part.BATCH if isinstance(end, BatchDone) else Part.PLAN
+            self.partEnded.emit(job.id, part.value, index, pid, reused)
+            return True
+        lost = isinstance(end, Error) and end.code in _PART_LOST and file.batch_ms is not None
+        if lost and not requested and not self._closing:
+            # A batch or the assembly lost its worker: it runs again; saved batches stay.
+            assert isinstance(end, Error)
+            self._split.part_lost(job.id, slot)
+            if end.code is not ErrorCode.WORKER_CRASHED:
+                return True
+            self._crashes[job.id] = self._crashes.get(job.id, 0) + 1
+            if self._crashes[job.id] < MAX_CRASHES:
+                return True
+        if isinstance(end, Result):
+            self.partEnded.emit(job.id, Part.ASSEMBLE.value, -1, pid, False)
+        self._split.forget(job.id)
+        return False
+
+    def _stop_parts(self, job_id: str, ended: WorkerSlot) -> None:
+        """After a split file ended: stop its parts still running on other workers (their
+        ends, some at once, find the file finished and change nothing)."""
+        for handle in self._handles():
+            if handle.job_id == job_id and handle is not ended.handle:
+                handle.cancel()
 
     def _state_after(self, job: Job, error: Error, requested: bool) -> JobState:
         """Where a job goes after an error: the code says who ended it, never a flag."""

@@ -1,7 +1,8 @@
 """Reference run for fidelity tests: plain `AutoModel.generate` on the decoded array.
 
 Run as a script (a separate process keeps torch out of the test runner):
-    python reference_generate.py MODELS_DIR AUDIO SPEAKERS OUT_JSON
+    python reference_generate.py MODELS_DIR AUDIO SPEAKERS OUT_JSON [AUDIO SPEAKERS OUT_JSON ...]
+(several files: the models load once).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from engine.model_set import ModelSet
 from engine.protocol import JobOptions
 
 
-def main(models_dir: str, audio_path: str, speakers: str, out_path: str) -> None:
+def main(models_dir: str, *jobs: str) -> None:
     import torch
     from funasr import AutoModel
 
@@ -22,12 +23,14 @@ def main(models_dir: str, audio_path: str, speakers: str, out_path: str) -> None
     from engine.result_shape import sentences_from_funasr
 
     torch.set_num_threads(1)
-    options = JobOptions(speakers=int(speakers) if speakers != "auto" else None)
     kwargs = Backend.automodel_kwargs(ModelSet.from_dir(models_dir), threads=1, device="cpu")
     model = AutoModel(**kwargs)
-    raw = model.generate(input=decode_audio(audio_path), **Backend.generate_kwargs(options))
-    with open(out_path, "w", encoding="utf-8") as out:
-        json.dump({"raw": _plain(raw), "sentences": sentences_from_funasr(raw)}, out)
+    for at in range(0, len(jobs), 3):
+        audio_path, speakers, out_path = jobs[at : at + 3]
+        options = JobOptions(speakers=int(speakers) if speakers != "auto" else None)
+        raw = model.generate(input=decode_audio(audio_path), **Backend.generate_kwargs(options))
+        with open(out_path, "w", encoding="utf-8") as out:
+            json.dump({"raw": _plain(raw), "sentences": sentences_from_funasr(raw)}, out)
 
 
 def _plain(value: object) -> object:
@@ -42,4 +45,4 @@ def _plain(value: object) -> object:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:])

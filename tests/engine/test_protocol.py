@@ -11,15 +11,20 @@ import pytest
 
 from engine import jsonlines, protocol, protocol_docs
 from engine.protocol import (
+    Assemble,
+    BatchDone,
     Cancel,
     Error,
     ErrorCode,
     Hello,
     JobOptions,
     LineReader,
+    Plan,
+    Planned,
     Progress,
     ProtocolError,
     Result,
+    RunBatch,
     Segment,
     Shutdown,
     Stage,
@@ -32,11 +37,16 @@ from engine.protocol import (
 EXAMPLES = [
     Transcribe(job="a", path="/x/电话.wav", options=JobOptions(speakers=3, hotwords="魔搭")),
     Transcribe(job="b", path="/x.mp3"),
+    Plan(job="a", path="/x/talk.mp4", folder="/data/checkpoints/a", options=JobOptions(speakers=2)),
+    RunBatch(job="a", path="/x/talk.mp4", folder="/data/checkpoints/a", index=3),
+    Assemble(job="a", path="/x/talk.mp4", folder="/data/checkpoints/a"),
     Cancel(job="a"),
     Shutdown(),
     Hello("0.1.0", 12, "cpu", 2, {"asr": "/m/asr", "vad": None, "punc": None, "spk": None}, 1.5),
     Progress(job="a", stage=Stage.ASR, done=2, total=9, audio_ms_done=100, audio_ms_total=900),
     Segment(job="a", start=10, end=990, text="你好 world"),
+    Planned(job="a", audio_ms=312_000, batch_ms=[29_000, 28_500, 61_000], done=[0]),
+    BatchDone(job="a", index=2, speech_ms=61_000, reused=True),
     Result(job="a", transcript={"version": 1, "sentences": []}, stats={"audio_seconds": 1.0}),
     Error(job=None, code=ErrorCode.MODEL_LOAD_FAILED, message="no model", detail="tb"),
 ]
@@ -64,14 +74,14 @@ def test_error_codes_are_distinct_and_all_documented() -> None:
     [
         (b"not json at all", "not JSON"),
         (b'["a list"]', "not a JSON object"),
-        (b'{"v": 2, "type": "cancel", "job": "a"}', "protocol version 2"),
+        (b'{"v": 3, "type": "cancel", "job": "a"}', "protocol version 3"),
         (b'{"type": "cancel", "job": "a"}', "protocol version None"),
-        (b'{"v": 1, "type": "dance"}', "unknown message type"),
-        (b'{"v": 1, "type": "cancel"}', "missing field 'job'"),
-        (b'{"v": 1, "type": "cancel", "job": 7}', "cancel.job"),
-        (b'{"v": 1, "type": "progress", "job": "a", "stage": "x", "done": 1, "total": 1}', "stage"),
-        (b'{"v":1,"type":"transcribe","job":"a","path":"p","options":{"speakers":0}}', "speakers"),
-        (b'{"v":1,"type":"transcribe","job":"a","path":"p","options":{"colour":1}}', "options"),
+        (b'{"v": 2, "type": "dance"}', "unknown message type"),
+        (b'{"v": 2, "type": "cancel"}', "missing field 'job'"),
+        (b'{"v": 2, "type": "cancel", "job": 7}', "cancel.job"),
+        (b'{"v": 2, "type": "progress", "job": "a", "stage": "x", "done": 1, "total": 1}', "stage"),
+        (b'{"v":2,"type":"transcribe","job":"a","path":"p","options":{"speakers":0}}', "speakers"),
+        (b'{"v":2,"type":"transcribe","job":"a","path":"p","options":{"colour":1}}', "options"),
         (b"\xff\xfe", "not UTF-8"),
     ],
 )
@@ -98,7 +108,7 @@ def test_reader_keeps_a_partial_line_until_it_is_complete() -> None:
 
 
 def test_job_options_default_to_automatic_speakers_and_no_hotwords() -> None:
-    options = decode(b'{"v":1,"type":"transcribe","job":"a","path":"p","options":{}}')
+    options = decode(b'{"v":2,"type":"transcribe","job":"a","path":"p","options":{}}')
     assert isinstance(options, Transcribe)
     assert dataclasses.asdict(options.options) == {
         "speakers": None,
@@ -126,7 +136,7 @@ def test_docs_protocol_md_is_generated_from_the_code() -> None:
 def test_job_options_of_the_wrong_type_are_refused_naming_the_field_and_the_job(
     options: dict[str, object], why: str
 ) -> None:
-    line = to_line({"v": 1, "type": "transcribe", "job": "j9", "path": "p", "options": options})
+    line = to_line({"v": 2, "type": "transcribe", "job": "j9", "path": "p", "options": options})
     with pytest.raises(ProtocolError) as caught:
         decode(line)
     assert str(caught.value) == why
@@ -135,8 +145,8 @@ def test_job_options_of_the_wrong_type_are_refused_naming_the_field_and_the_job(
 
 def test_a_message_of_another_version_is_a_version_mismatch_naming_the_version() -> None:
     with pytest.raises(VersionMismatch) as caught:
-        decode(b'{"v": 2, "type": "hello"}')
-    assert (caught.value.version, caught.value.kind) == (2, "hello")
+        decode(b'{"v": 3, "type": "hello"}')
+    assert (caught.value.version, caught.value.kind) == (3, "hello")
 
 
 def test_type_hints_are_resolved_once_per_class_not_per_message(

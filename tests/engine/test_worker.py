@@ -264,7 +264,7 @@ def _read(lines: list[bytes], running: str | None = None) -> tuple[worker_module
 
 
 def test_a_transcribe_with_options_of_the_wrong_type_is_answered_bad_request_for_its_job() -> None:
-    line = b'{"v":1,"type":"transcribe","job":"j1","path":"p","options":{"diarize":"no"}}\n'
+    line = b'{"v":2,"type":"transcribe","job":"j1","path":"p","options":{"diarize":"no"}}\n'
     inbox, sent = _read([line])
     assert inbox.jobs.get_nowait() is None  # nothing to run; then the end of input
     [error] = sent.messages
@@ -274,10 +274,10 @@ def test_a_transcribe_with_options_of_the_wrong_type_is_answered_bad_request_for
 
 
 def test_shutdown_ends_the_running_job_stopped_and_a_cancel_ends_it_cancelled() -> None:
-    shutdown = b'{"v":1,"type":"shutdown"}\n'
+    shutdown = b'{"v":2,"type":"shutdown"}\n'
     inbox, _ = _read([shutdown], running="j1")
     assert inbox.is_cancelled("j1") and inbox.end_code("j1") is ErrorCode.STOPPED
-    inbox, _ = _read([b'{"v":1,"type":"cancel","job":"j1"}\n', shutdown], running="j1")
+    inbox, _ = _read([b'{"v":2,"type":"cancel","job":"j1"}\n', shutdown], running="j1")
     assert inbox.end_code("j1") is ErrorCode.CANCELLED
 
 

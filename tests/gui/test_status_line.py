@@ -14,7 +14,7 @@ from tests.engine.pool.pool_helpers import fake_config
 
 @pytest.fixture
 def pool(qapp: object, tmp_path: Path) -> Iterator[WorkerPool]:
-    config = fake_config("--hello-version", "2", workers=1)  # a worker that can never serve
+    config = fake_config("--hello-version", "3", workers=1)  # a worker that can never serve
     made = WorkerPool(config)
     yield made
     made.shutdown()
@@ -28,5 +28,5 @@ def test_a_broken_worker_slot_is_shown_with_its_reason(pool: WorkerPool, qtbot) 
     with qtbot.waitSignal(pool.brokenChanged, timeout=30_000):
         pool.start()
     assert line.broken_label.isVisible()
-    assert "worker speaks protocol v2, this app v1" in line.broken_label.text()
-    assert line.broken_label.toolTip() == "worker speaks protocol v2, this app v1"
+    assert "worker speaks protocol v3, this app v2" in line.broken_label.text()
+    assert line.broken_label.toolTip() == "worker speaks protocol v3, this app v2"

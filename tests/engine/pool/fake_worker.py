@@ -4,7 +4,11 @@ right after `hello`, hanging while "loading", speaking another protocol version.
 
     python fake_worker.py [--steps N] [--step-ms MS] [--ignore-cancel] [--spawn-child PIDFILE]
         [--pidlog FILE] [--exit-after-hello] [--hang-before-hello] [--hello-version V]
-        [--fail-load]
+        [--fail-load] [--batches N]
+
+A file run as batches (`plan`, `batch`, `assemble`) has `--batches` batches of `--steps`
+steps each; a batch is "saved" as an empty file `batch-N` in the command's folder, and a
+plan reports those already there.
 """
 
 from __future__ import annotations
@@ -20,13 +24,19 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
 from engine.protocol import (
+    Assemble,
+    BatchDone,
     Cancel,
     Error,
     ErrorCode,
     Hello,
+    JobCommand,
     LineReader,
+    Plan,
+    Planned,
     Progress,
     Result,
+    RunBatch,
     Shutdown,
     Stage,
     Transcribe,
@@ -46,6 +56,7 @@ def main() -> int:
     parser.add_argument("--hang-before-hello", action="store_true")
     parser.add_argument("--hello-version", type=int, default=None)
     parser.add_argument("--fail-load", action="store_true", help="model_load_failed, exit 3")
+    parser.add_argument("--batches", type=int, default=3, help="batches of a file run as parts")
     args = parser.parse_args()
     out = os.fdopen(os.dup(1), "wb", buffering=0)
     lock = threading.Lock()
@@ -78,7 +89,7 @@ def main() -> int:
         return 1
     cancelled: set[str] = set()
     stopping = threading.Event()
-    jobs: list[Transcribe | None] = []
+    jobs: list[JobCommand | None] = []
     ready = threading.Condition()
 
     def read() -> None:
@@ -86,7 +97,7 @@ def main() -> int:
         for line in sys.stdin.buffer:
             for message in reader.feed(line):
                 with ready:
-                    if isinstance(message, Transcribe):
+                    if isinstance(message, Transcribe | Plan | RunBatch | Assemble):
                         jobs.append(message)
                     elif isinstance(message, Cancel) and not args.ignore_cancel:
                         cancelled.add(message.job)
@@ -109,7 +120,11 @@ def main() -> int:
         send(run(job, args, cancelled, stopping, send))
 
 
-def run(job: Transcribe, args: argparse.Namespace, cancelled: set[str], stopping, send) -> object:  # type: ignore[no-untyped-def]
+def run(job: JobCommand, args: argparse.Namespace, cancelled: set[str], stopping, send) -> object:  # type: ignore[no-untyped-def]
+    if isinstance(job, Plan):
+        os.makedirs(job.folder, exist_ok=True)
+        done = [i for i in range(args.batches) if os.path.exists(f"{job.folder}/batch-{i}")]
+        return Planned(job.job, args.steps * 1000, [args.steps * 1000] * args.batches, done)
     total_ms = args.steps * 1000
     send(Progress(job.job, Stage.DECODE, 1, 1, total_ms, total_ms))
     for step in range(args.steps):
@@ -119,6 +134,9 @@ def run(job: Transcribe, args: argparse.Namespace, cancelled: set[str], stopping
             return Error(job.job, ErrorCode.STOPPED, "stopped")
         time.sleep(args.step_ms / 1000)
         send(Progress(job.job, Stage.ASR, step + 1, args.steps, (step + 1) * 1000, total_ms))
+    if isinstance(job, RunBatch):
+        open(f"{job.folder}/batch-{job.index}", "w").close()
+        return BatchDone(job.job, job.index, total_ms)
     sentence = {"start": 0, "end": total_ms, "text": job.path, "speaker": 0, "tokens": []}
     transcript = {
         "version": 1,

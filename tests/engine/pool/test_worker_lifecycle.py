@@ -154,14 +154,14 @@ def test_a_hello_of_another_protocol_version_fails_the_job_at_once_naming_both_v
     make_pool: Callable[..., WorkerPool], qtbot, tmp_path: Path
 ) -> None:
     pidlog = tmp_path / "pids"
-    pool = make_pool(fake_config("--hello-version", "2", "--pidlog", str(pidlog)))
+    pool = make_pool(fake_config("--hello-version", "3", "--pidlog", str(pidlog)))
     job_id = pool.submit("/m/a.wav")
     qtbot.waitUntil(lambda: pool.job(job_id).state.finished, timeout=30_000)
     job = pool.job(job_id)
     assert (job.state, job.error_code) == (JobState.FAILED, ErrorCode.PROTOCOL_MISMATCH)
-    assert job.error_message == "worker speaks protocol v2, this app v1"
+    assert job.error_message == "worker speaks protocol v3, this app v2"
     assert len(spawned(pidlog)) == 1  # starting it again cannot help
-    assert pool.broken_reasons() == ["worker speaks protocol v2, this app v1"]
+    assert pool.broken_reasons() == ["worker speaks protocol v3, this app v2"]
 
 
 # ---- 4. exited workers are freed ----------------------------------------------------------

@@ -1,0 +1,178 @@
+"""Files as sets of batches on the host side: what each file has left, and who runs what next.
+
+The policy, in one place (`next_work`). A free worker takes, in this order:
+
+1. the assembly of a file whose batches are all saved (it finishes a file);
+2. the next batch of the file it planned itself (its own file first);
+3. the plan of the next queued file (it becomes that file's owner);
+4. the next batch of another running file, oldest file first (it helps).
+
+With more queued files than workers, rules 2 and 3 keep each file on the worker that planned
+it: whole files, one per worker, as before batches existed. When no file waits, rule 4 lets
+idle workers take batches of the running files, so one long file spreads over every worker
+and the last file of a queue does not leave the others idle. See docs/batches.md.
+
+No Qt here: the pool (engine.pool.pool) sends the commands and feeds back their ends.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.pool.jobs import Job
+from engine.protocol import Assemble, Plan, Progress, RunBatch, Stage
+
+
+class Part(str, enum.Enum):
+    """The three kinds of work a split file is made of."""
+
+    PLAN = "plan"
+    BATCH = "batch"
+    ASSEMBLE = "assemble"
+
+
+@dataclass
+class Work:
+    """One command for one worker: a part of the file `job`."""
+
+    job: Job
+    part: Part
+    index: int = -1  # the batch, for Part.BATCH
+
+    def command(self, folder: str) -> Plan | RunBatch | Assemble:
+        """The protocol command for this work."""
+        job = self.job
+        if self.part is Part.PLAN:
+            return Plan(job=job.id, path=job.path, folder=folder, options=job.options)
+        if self.part is Part.BATCH:
+            return RunBatch(
+                job=job.id, path=job.path, folder=folder, options=job.options, index=self.index
+            )
+        return Assemble(job=job.id, path=job.path, folder=folder, options=job.options)
+
+
+@dataclass
+class SplitFile:
+    """A running file's batches: planned, running (on which worker) and saved."""
+
+    job: Job
+    owner: object  # the worker slot that planned it
+    batch_ms: list[int] | None = None  # None until planned
+    done: set[int] = field(default_factory=set)
+    running: dict[int, object] = field(default_factory=dict)  # batch -> worker slot
+    partial_ms: dict[int, int] = field(default_factory=dict)  # batch -> speech done so far
+    assembling: object | None = None  # the worker slot assembling it
+    planning: object | None = None  # the worker slot planning it
+
+    def next_batch(self) -> int | None:
+        """The first batch neither saved nor running."""
+        if self.batch_ms is None:
+            return None
+        for index in range(len(self.batch_ms)):
+            if index not in self.done and index not in self.running:
+                return index
+        return None
+
+    def ready_to_assemble(self) -> bool:
+        """Every batch saved and nobody assembling yet."""
+        return (
+            self.batch_ms is not None
+            and len(self.done) == len(self.batch_ms)
+            and self.assembling is None
+        )
+
+    def batch_run_by(self, worker: object) -> int | None:
+        """The batch `worker` runs for this file, if any."""
+        return next((i for i, w in self.running.items() if w is worker), None)
+
+    def shown_progress(self, worker: object, progress: Progress) -> Progress | None:
+        """The file's progress after `worker`'s part reported `progress` (None: no change)."""
+        if worker is self.planning:
+            return progress  # the plan's decode and VAD
+        index = self.batch_run_by(worker)
+        if index is not None and progress.stage is Stage.ASR:
+            self.partial_ms[index] = progress.audio_ms_done
+            return self.asr_progress()
+        if worker is self.assembling and progress.stage in (Stage.PUNC, Stage.SPEAKERS):
+            return progress
+        return None  # a batch's or the assembly's own decode: the file is past that
+
+    def asr_progress(self) -> Progress:
+        """The file's ASR progress over all its batches (speech time saved or computed)."""
+        batch_ms = self.batch_ms or []
+        total = sum(batch_ms)
+        done_ms = sum(batch_ms[i] for i in self.done)
+        done_ms += sum(ms for i, ms in self.partial_ms.items() if i not in self.done)
+        return Progress(self.job.id, Stage.ASR, len(self.done), len(batch_ms), done_ms, total)
+
+
+class SplitFiles:
+    """Every running split file, by job id, and the policy that hands out their parts."""
+
+    def __init__(self, root: str) -> None:
+        self.root = Path(root)
+        self.files: dict[str, SplitFile] = {}
+
+    def folder(self, job_id: str) -> str:
+        """The job's checkpoint folder."""
+        return str(self.root / job_id)
+
+    def next_work(self, worker: object, queued: Sequence[Job]) -> Work | None:
+        """What `worker` runs next (the policy above), or None."""
+        files = list(self.files.values())
+        for file in files:
+            if file.ready_to_assemble():
+                return Work(file.job, Part.ASSEMBLE)
+        for file in files:
+            index = file.next_batch()
+            if file.owner is worker and index is not None:
+                return Work(file.job, Part.BATCH, index)
+        if queued:
+            return Work(queued[0], Part.PLAN)
+        for file in files:
+            index = file.next_batch()
+            if index is not None:
+                return Work(file.job, Part.BATCH, index)
+        return None
+
+    def started(self, work: Work, worker: object) -> None:
+        """`worker` was given `work`."""
+        if work.part is Part.PLAN:
+            self.files[work.job.id] = SplitFile(work.job, owner=worker, planning=worker)
+            return
+        file = self.files[work.job.id]
+        if work.part is Part.BATCH:
+            file.running[work.index] = worker
+            file.partial_ms.pop(work.index, None)
+        else:
+            file.assembling = worker
+
+    def planned(self, job_id: str, batch_ms: list[int], done: list[int]) -> None:
+        """The plan of `job_id` arrived."""
+        file = self.files[job_id]
+        file.batch_ms, file.done, file.planning = list(batch_ms), set(done), None
+
+    def batch_done(self, job_id: str, index: int) -> None:
+        """Batch `index` of `job_id` is saved."""
+        file = self.files[job_id]
+        file.done.add(index)
+        file.running.pop(index, None)
+
+    def part_lost(self, job_id: str, worker: object) -> None:
+        """`worker`'s part of `job_id` ended without its result: it runs again later."""
+        file = self.files.get(job_id)
+        if file is None:
+            return
+        if file.assembling is worker:
+            file.assembling = None
+        if file.planning is worker:
+            file.planning = None
+        for index in [i for i, w in file.running.items() if w is worker]:
+            del file.running[index]
+
+    def forget(self, job_id: str) -> SplitFile | None:
+        """The file ended (done, failed, cancelled or queued again)."""
+        return self.files.pop(job_id, None)

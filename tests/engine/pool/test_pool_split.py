@@ -1,0 +1,79 @@
+"""The pool running files as parts (plan, batches, assembly) on stand-in workers: bookkeeping."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.pool.jobs import JobState
+from engine.pool.pool import WorkerPool
+from tests.engine.pool.pool_helpers import PartLog, ended, fake_config, start_split_pool
+
+
+@pytest.fixture
+def split_pool(qapp: object, tmp_path: Path) -> Iterator[Callable[..., tuple[WorkerPool, PartLog]]]:
+    """Pools of fake workers running files as parts, checkpointed under tmp_path."""
+    pools: list[WorkerPool] = []
+
+    def make(*args: str, workers: int = 1) -> tuple[WorkerPool, PartLog]:
+        return start_split_pool(fake_config(*args, workers=workers), tmp_path, pools)
+
+    yield make
+    for pool in pools:
+        pool.shutdown()
+
+
+def test_one_file_on_two_workers_spreads_its_batches_and_each_runs_once(
+    split_pool: Callable[..., tuple[WorkerPool, PartLog]], tmp_path: Path, qtbot: Any
+) -> None:
+    pool, log = split_pool("--batches", "6", "--steps", "3", "--step-ms", "40", workers=2)
+    job = pool.submit("talk.wav")
+    qtbot.waitUntil(ended(pool, [job]), timeout=30_000)
+    assert pool.job(job).state is JobState.DONE and pool.job(job).transcript is not None
+    assert [part for _, part, *_ in log.parts] == ["plan"] + ["batch"] * 6 + ["assemble"]
+    assert sorted(log.batches(job)) == list(range(6))
+    assert len({pid for _, part, _, pid, _ in log.parts if part == "batch"}) == 2
+    assert not (tmp_path / job).exists()  # done: its checkpoints are gone
+
+
+def test_a_killed_batch_runs_again_and_the_saved_ones_do_not(
+    split_pool: Callable[..., tuple[WorkerPool, PartLog]], qtbot: Any
+) -> None:
+    pool, log = split_pool("--batches", "4", "--steps", "20", "--step-ms", "25")
+    job = pool.submit("talk.wav")
+    qtbot.waitUntil(lambda: len(log.batches(job)) == 2 and pool.busy_count == 1, timeout=30_000)
+    [victim] = pool.worker_pids()
+    os.kill(victim, signal.SIGKILL)  # inside batch 2
+    qtbot.waitUntil(ended(pool, [job]), timeout=30_000)
+    assert pool.job(job).state is JobState.DONE
+    assert log.batches(job) == [0, 1, 2, 3]  # batch 2 once, after the kill; 0 and 1 not again
+    assert [part for _, part, *_ in log.parts].count("plan") == 1
+    assert pool.job(job).attempts == 1  # the file went on; it was not queued again
+
+
+def test_cancel_between_parts_ends_the_file_and_retry_runs_only_the_missing_batches(
+    split_pool: Callable[..., tuple[WorkerPool, PartLog]], qtbot: Any
+) -> None:
+    pool, log = split_pool("--batches", "4", "--steps", "2", "--step-ms", "20")
+    job = ""
+
+    def cancel_after_second_batch(*part: object) -> None:
+        if part[1] == "batch" and part[2] == 1:
+            pool.cancel(job)  # the batch just ended: no part of the file runs right now
+
+    pool.partEnded.connect(cancel_after_second_batch)
+    job = pool.submit("talk.wav")
+    qtbot.waitUntil(ended(pool, [job]), timeout=30_000)
+    assert pool.job(job).state is JobState.CANCELLED
+    assert log.batches(job) == [0, 1]
+    pool.partEnded.disconnect(cancel_after_second_batch)
+    log.parts.clear()
+    assert pool.retry(job)
+    qtbot.waitUntil(ended(pool, [job]), timeout=30_000)
+    assert pool.job(job).state is JobState.DONE
+    assert log.batches(job) == [2, 3]

@@ -1,0 +1,88 @@
+"""The split policy (engine.pool.split.next_work), simulated with parts of known length."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+from engine.pool.jobs import Job, JobState
+from engine.pool.split import Part, SplitFiles
+
+
+@dataclass
+class Run:
+    """Who ran what when, and when each worker was idle while work existed."""
+
+    parts: list[tuple[float, float, str, str, Part, int]] = field(default_factory=list)
+    idle_while_queued: list[tuple[float, str]] = field(default_factory=list)
+
+
+def simulate(batches: dict[str, int], workers: int, batch_s: float = 10.0) -> Run:
+    """Files named by id with their batch count; plan and assembly take 1 s, a batch `batch_s`."""
+    jobs = [Job(id=name, path=name) for name in batches]
+    split, run = SplitFiles("/nowhere"), Run()
+    queued = list(jobs)
+    clock: list[tuple[float, int, str]] = [(0.0, i, f"w{i}") for i in range(workers)]
+    running: dict[str, tuple[Job, Part, int]] = {}
+    waiting: list[str] = []
+    while clock:
+        now, order, worker = heapq.heappop(clock)
+        if worker in running:
+            job, part, index = running.pop(worker)
+            if part is Part.PLAN:
+                split.planned(job.id, [int(batch_s * 1000)] * batches[job.id], [])
+            elif part is Part.BATCH:
+                split.batch_done(job.id, index)
+            else:
+                split.forget(job.id)
+                job.move_to(JobState.DONE)
+        work = split.next_work(worker, queued)
+        if work is None:
+            if queued:
+                run.idle_while_queued.append((now, worker))
+            waiting.append(worker)
+            continue
+        if work.part is Part.PLAN:
+            queued.remove(work.job)
+            work.job.move_to(JobState.RUNNING)
+        split.started(work, worker)
+        seconds = batch_s if work.part is Part.BATCH else 1.0
+        running[worker] = (work.job, work.part, work.index)
+        run.parts.append((now, now + seconds, worker, work.job.id, work.part, work.index))
+        heapq.heappush(clock, (now + seconds, order, worker))
+        # A finished part may give the waiting workers something: they look again then.
+        for idle in waiting:
+            heapq.heappush(clock, (now + seconds, order + 1, idle))
+        waiting.clear()
+    return run
+
+
+def _workers_of(run: Run, job: str) -> set[str]:
+    return {
+        worker for _, _, worker, name, part, _ in run.parts if name == job and part is Part.BATCH
+    }
+
+
+def test_one_long_file_and_three_short_ones_on_two_workers_fill_both_workers() -> None:
+    run = simulate({"long": 12, "s1": 1, "s2": 1, "s3": 1}, workers=2)
+    assert _workers_of(run, "long") == {"w0", "w1"}  # the long file's batches spread
+    assert run.idle_while_queued == []  # no file waits while a worker idles
+    ends = {name: end for _, end, _, name, part, _ in run.parts if part is Part.ASSEMBLE}
+    assert set(ends) == {"long", "s1", "s2", "s3"}
+    busy = sum(end - start for start, end, *_ in run.parts)
+    makespan = max(ends.values())
+    assert busy / (2 * makespan) > 0.95  # both workers busy nearly all the time
+
+
+def test_more_files_than_workers_run_whole_files_one_per_worker() -> None:
+    run = simulate({f"f{i}": 3 for i in range(6)}, workers=2)
+    # Every file but the last one started runs all its batches on the worker that planned it.
+    for name in [f"f{i}" for i in range(5)]:
+        assert len(_workers_of(run, name)) == 1, name
+
+
+def test_a_single_file_spreads_over_three_workers_and_a_batch_runs_once() -> None:
+    run = simulate({"only": 9}, workers=3)
+    assert _workers_of(run, "only") == {"w0", "w1", "w2"}
+    batches = [index for *_, part, index in run.parts if part is Part.BATCH]
+    assert sorted(batches) == list(range(9))
