@@ -18,12 +18,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from engine.batches import store
 from engine.pool.jobs import Job, JobState
 from engine.pool.pool import WorkerPool
 from engine.protocol import JobOptions
 from tests.engine.batches.split_helpers import SPEAKERS, assert_equals_reference
 from tests.engine.pool.pool_helpers import PartLog, ended
+
+pytestmark = pytest.mark.slow
 
 
 def _batch_count(folder: Path) -> int:

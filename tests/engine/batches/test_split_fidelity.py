@@ -14,6 +14,8 @@ from engine.speakers.embeddings import from_result
 from tests.engine.batches.split_helpers import assert_equals_reference, run_files
 from tests.engine.pool.pool_helpers import PartLog
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("workers", [1, 2, 3])
 def test_split_transcripts_equal_automodel_generate_on_three_files(

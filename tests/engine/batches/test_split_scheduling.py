@@ -6,11 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from engine.pool.jobs import JobState
 from engine.pool.pool import WorkerPool
 from engine.protocol import JobOptions
 from tests.engine.batches.split_helpers import SPEAKERS
 from tests.engine.pool.pool_helpers import PartLog, ended
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_long_file_spreads_over_idle_workers_and_no_file_waits_while_one_idles(
@@ -18,7 +22,7 @@ def test_a_long_file_spreads_over_idle_workers_and_no_file_waits_while_one_idles
     long_meeting_wav: Path,
     conversation_wav: Path,
     speech_wav: Path,
-    cut_wav: Path,
+    speech_mp4: Path,
     qtbot: Any,
 ) -> None:
     pool, log = split_pool(2)
@@ -38,7 +42,7 @@ def test_a_long_file_spreads_over_idle_workers_and_no_file_waits_while_one_idles
 
     pool.jobChanged.connect(changed)
     pool.workersChanged.connect(workers)
-    files = [long_meeting_wav, speech_wav, conversation_wav, cut_wav]
+    files = [long_meeting_wav, speech_wav, conversation_wav, speech_mp4]
     ids = [pool.submit(str(path), JobOptions(speakers=SPEAKERS)) for path in files]
     qtbot.waitUntil(ended(pool, ids), timeout=600_000)
     assert [pool.job(i).state for i in ids] == [JobState.DONE] * 4
