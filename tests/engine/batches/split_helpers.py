@@ -29,10 +29,16 @@ def generate_references(model_dir: Path, files: list[Path], folder: Path) -> dic
     }
 
 
-def assert_equals_reference(transcript: dict[str, Any], reference: dict[str, Any]) -> None:
+def assert_equals_reference(
+    transcript: dict[str, Any], reference: dict[str, Any], name: str = ""
+) -> None:
     """Text, sentence times, tokens and speakers all equal FunASR's own output."""
     sentences = transcript["sentences"]
-    assert sentences == reference["sentences"]  # text, start, end, speaker and tokens
+    # Text, start, end, speaker and tokens; the message names the first difference.
+    assert sentences == reference["sentences"], (
+        name,
+        _first_difference(sentences, reference["sentences"]),
+    )
     raw_info = reference["raw"][0]["sentence_info"]
     assert [s["text"] for s in sentences] == [join_words(s["text"]).strip() for s in raw_info]
     assert [(s["start"], s["end"], s["speaker"]) for s in sentences] == [
@@ -45,3 +51,11 @@ def run_files(pool: WorkerPool, qtbot: Any, files: list[Path], timeout_s: int = 
     ids = [pool.submit(str(path), JobOptions(speakers=SPEAKERS)) for path in files]
     qtbot.waitUntil(ended(pool, ids), timeout=timeout_s * 1000)
     return ids
+
+
+def _first_difference(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> str:
+    for index, (a, b) in enumerate(zip(got, want, strict=False)):
+        if a != b:
+            keys = [k for k in a.keys() | b.keys() if a.get(k) != b.get(k)]
+            return f"sentence {index}: {keys}: {[(k, a.get(k), b.get(k)) for k in keys]}"[:2000]
+    return f"{len(got)} sentences, expected {len(want)}"

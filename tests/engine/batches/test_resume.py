@@ -57,7 +57,7 @@ def _assert_finished_like_funasr(pool: WorkerPool, job_id: str, reference: Any) 
     job = pool.job(job_id)
     assert job.state is JobState.DONE, (job.error_code, job.error_message, job.error_detail)
     assert job.transcript is not None
-    assert_equals_reference(job.transcript, reference)
+    assert_equals_reference(job.transcript, reference, job.path)
 
 
 def test_a_worker_killed_mid_file_reruns_only_its_unsaved_batch(

@@ -32,7 +32,7 @@ def test_split_transcripts_equal_automodel_generate_on_three_files(
         job = pool.job(job_id)
         assert job.state is JobState.DONE, (path.name, job.error_message, job.error_detail)
         assert job.transcript is not None
-        assert_equals_reference(job.transcript, references[path])
+        assert_equals_reference(job.transcript, references[path], path.name)
         # The speaker sidecar: every clustered window, timed (None if the times disagreed).
         embeddings = from_result(job.transcript)
         assert embeddings is not None and len(embeddings.vectors) == len(embeddings.windows) > 0
