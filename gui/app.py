@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 SHUTDOWN_MS = 5000
-CHECKPOINT_DIR = "checkpoints"  # in the data folder: each running file's saved batches
 IDLE_CLOSE_DELAY_MS = 300
 
 
@@ -49,18 +48,14 @@ def create_window(
     """A pool, its session restored from `data_folder`, and the window over them (not started).
 
     Imported here rather than at the top so the window module loads after the QApplication.
-    With the settings' own config, files run as batches checkpointed in the data folder (an
-    interrupted file resumes); a caller's `config` (tests, benchmarks) runs whole files.
     """
     from engine.pool.pool import WorkerPool
     from gui.main_window import MainWindow
     from gui.session import Session
     from gui.session_store import SessionStore, data_dir
 
-    folder = data_folder or data_dir()
-    checkpoints = None if config is not None else str(folder / CHECKPOINT_DIR)
-    pool = WorkerPool(config or pool_config(settings), checkpoints=checkpoints)
-    session = Session(pool, SessionStore(folder))
+    pool = WorkerPool(config or pool_config(settings))
+    session = Session(pool, SessionStore(data_folder or data_dir()))
     window = MainWindow(settings, session)
     session.restore()
     pool.setParent(window)
