@@ -4,6 +4,13 @@
 speed (QMediaPlayer keeps the pitch), position and duration in ms. A seek asked for before
 the media has loaded is kept and applied once it has (QMediaPlayer would drop it). Video
 files play their audio track only: no video output is attached.
+
+Calls that tear down the FFmpeg backend's audio thread (stop, a new source) are queued to
+the event loop instead of made from Python. Made from Python they hold the GIL while the
+backend waits for that thread, and that thread can need the GIL itself (it disconnects from
+our QAudioOutput, whose PySide wrapper takes the GIL in `disconnectNotify`): a deadlock seen
+at window close in CI (QObject::disconnect on both sides). From the event loop no Python
+frame holds the GIL.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QUrl, Signal
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 SKIP_MS = 5000
@@ -54,6 +61,7 @@ class Player(QObject):
         self._player.setAudioOutput(self._output)
         self._source: Path | None = None
         self._pending_ms: int | None = None
+        self._switching = False  # a queued new source has not reached the player yet
         # QMediaPlayer speaks qint64 and qreal; these signals speak Python int and float.
         self._player.positionChanged.connect(lambda ms: self.positionChanged.emit(int(ms)))
         self._player.durationChanged.connect(lambda ms: self.durationChanged.emit(int(ms)))
@@ -71,10 +79,19 @@ class Player(QObject):
 
     def load(self, path: Path) -> None:
         """Make `path` the source (nothing happens if it already is)."""
-        if self._source != path:
-            self._source = path
-            self._pending_ms = None
-            self._player.setSource(QUrl.fromLocalFile(str(path)))
+        if self._source == path:
+            return
+        self._source = path
+        self._pending_ms = None
+        url = QUrl.fromLocalFile(str(path))
+        if self._player.playbackState() == self._states.StoppedState and not self._switching:
+            self._player.setSource(url)
+            return
+        self._switching = True
+        self._queue("stop")
+        QMetaObject.invokeMethod(
+            self._player, "setSource", Qt.ConnectionType.QueuedConnection, Q_ARG(QUrl, url)
+        )
 
     def play_from(self, path: Path, ms: int) -> None:
         """Play `path` starting at `ms`."""
@@ -84,7 +101,10 @@ class Player(QObject):
 
     def play(self) -> None:
         """Start or resume playback."""
-        self._player.play()
+        if self._switching:
+            self._queue("play")  # after the queued source change
+        else:
+            self._player.play()
 
     def pause(self) -> None:
         """Pause; `play` resumes here."""
@@ -98,15 +118,18 @@ class Player(QObject):
             self.play()
 
     def stop(self) -> None:
-        """Stop playback."""
-        self._player.stop()
+        """Stop playback (queued: see the module's note on the GIL)."""
+        self._queue("stop")
+
+    def _queue(self, slot: str) -> None:
+        QMetaObject.invokeMethod(self._player, slot, Qt.ConnectionType.QueuedConnection)
 
     def seek(self, ms: int) -> None:
         """Go to `ms` (clamped to the media)."""
         ms = max(0, ms)
         if self.duration > 0:
             ms = min(ms, self.duration)
-        if self._player.mediaStatus() in self._loaded:
+        if self._player.mediaStatus() in self._loaded and not self._switching:
             self._player.setPosition(ms)
         else:
             self._pending_ms = ms
@@ -142,6 +165,12 @@ class Player(QObject):
         return bool(self._player.playbackState() == self._states.PlayingState)
 
     def _status_changed(self, status: object) -> None:
+        if self._switching:
+            if self._source is None or self._player.source() != QUrl.fromLocalFile(
+                str(self._source)
+            ):
+                return  # the old source winding down
+            self._switching = False
         if status in self._loaded:
             if self._pending_ms is not None:
                 ms, self._pending_ms = self._pending_ms, None
