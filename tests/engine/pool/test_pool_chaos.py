@@ -26,6 +26,9 @@ JOBS = 200
 WORKERS = 3
 ACTIONS = 120  # driver ticks; the queue outlasts them, so the last jobs run undisturbed
 TICK_MS = 40
+# Each job step's length: 200 jobs on 3 workers must outlast the driver's 120 ticks (4.8 s),
+# or the queue drains first and cancels find nothing open (seen: 5 cancels in 120 ticks).
+STEP_MS = 40
 
 
 def chaos_config(pidlog: Path, workers: int = WORKERS, steps: int = 2) -> PoolConfig:
@@ -34,7 +37,7 @@ def chaos_config(pidlog: Path, workers: int = WORKERS, steps: int = 2) -> PoolCo
         "--steps",
         str(steps),
         "--step-ms",
-        "2",
+        str(STEP_MS),
         "--pidlog",
         str(pidlog),
         workers=workers,
