@@ -7,10 +7,10 @@ files play their audio track only: no video output is attached.
 
 Calls that tear down the FFmpeg backend's audio thread (stop, a new source) are queued to
 the event loop instead of made from Python. Made from Python they hold the GIL while the
-backend waits for that thread, and that thread can need the GIL itself (it disconnects from
-our QAudioOutput, whose PySide wrapper takes the GIL in `disconnectNotify`): a deadlock seen
-at window close in CI (QObject::disconnect on both sides). From the event loop no Python
-frame holds the GIL.
+backend waits for that thread, and that thread can need the GIL itself (it calls into our
+QAudioOutput's PySide wrapper, which takes it): a deadlock seen at window close in CI (main
+thread in QObject::disconnect under stop(), the audio thread in PyGILState_Ensure). From
+the event loop no Python frame holds the GIL.
 """
 
 from __future__ import annotations
@@ -89,9 +89,7 @@ class Player(QObject):
             return
         self._switching = True
         self._queue("stop")
-        QMetaObject.invokeMethod(
-            self._player, "setSource", Qt.ConnectionType.QueuedConnection, Q_ARG(QUrl, url)
-        )
+        self._queue("setSource", Q_ARG(QUrl, url))
 
     def play_from(self, path: Path, ms: int) -> None:
         """Play `path` starting at `ms`."""
@@ -121,8 +119,8 @@ class Player(QObject):
         """Stop playback (queued: see the module's note on the GIL)."""
         self._queue("stop")
 
-    def _queue(self, slot: str) -> None:
-        QMetaObject.invokeMethod(self._player, slot, Qt.ConnectionType.QueuedConnection)
+    def _queue(self, slot: str, *args: Any) -> None:
+        QMetaObject.invokeMethod(self._player, slot, Qt.ConnectionType.QueuedConnection, *args)
 
     def seek(self, ms: int) -> None:
         """Go to `ms` (clamped to the media)."""
