@@ -20,10 +20,11 @@ from PySide6.QtCore import QObject, Signal
 from engine.batches import store
 from engine.pool.config import PoolConfig
 from engine.pool.eta import apply_progress
-from engine.pool.handle import WorkerHandle
+from engine.pool.job_ends import MAX_CRASHES, PART_LOST, Crashes, state_after
 from engine.pool.job_queue import JobQueue
 from engine.pool.jobs import Job, JobState
 from engine.pool.slot import WorkerSlot
+from engine.pool.slots import WorkerSlots
 from engine.pool.split import Part, SplitFiles
 from engine.protocol import (
     BatchDone,
@@ -38,24 +39,6 @@ from engine.protocol import (
 )
 
 __all__ = ["MAX_CRASHES", "PoolConfig", "WorkerPool"]
-
-MAX_CRASHES = 2  # a job whose worker died this often fails for good
-# A job that ended with one of these never ran: it waits for a worker (or for every slot
-# to break, which fails it with the slot's reason).
-_NEVER_RAN = frozenset(
-    {
-        ErrorCode.WORKER_START_FAILED,
-        ErrorCode.MODEL_LOAD_FAILED,
-        ErrorCode.LOAD_TIMEOUT,
-        ErrorCode.PROTOCOL_MISMATCH,
-        ErrorCode.STOPPED,
-    }
-)
-
-
-# A part of a split file that ended with one of these runs again on another worker.
-_PART_LOST = _NEVER_RAN | {ErrorCode.WORKER_CRASHED}
-
 
 class WorkerPool(QObject):
     """Runs submitted files on N warm workers; every job change is announced by a signal."""
@@ -73,15 +56,22 @@ class WorkerPool(QObject):
     idle = Signal()  # nothing queued, nothing running
 
     def __init__(
-        self, config: PoolConfig, parent: QObject | None = None, checkpoints: str | None = None
+        self,
+        config: PoolConfig,
+        parent: QObject | None = None,
+        checkpoints: str | None = None,
+        owner_releases_checkpoints: bool = False,
     ) -> None:
         super().__init__(parent)
         self._config = config
         # Files run as batches, checkpointed under this folder (None: whole files).
         self._split = SplitFiles(checkpoints) if checkpoints else None
+        # True: a done file's checkpoints stay until release_checkpoints(), which the owner
+        # calls once the transcript is on its disk (a kill in between loses nothing).
+        self._owner_releases = owner_releases_checkpoints
         self._jobs = JobQueue()
-        self._slots: list[WorkerSlot] = []
-        self._crashes: dict[str, int] = {}
+        self._slots = WorkerSlots()
+        self._crashes = Crashes()
         self._cancelling: set[str] = set()
         self._started = self._closing = self._had_work = False
         self._workers_shown = (-1, -1)
@@ -95,7 +85,10 @@ class WorkerPool(QObject):
             return
         self._started = True
         if self._split is not None:
-            keep = {job.id for job in self._jobs.all()}
+            for job in self._jobs.all():
+                if job.state is JobState.DONE:  # restored done: its transcript was saved
+                    store.remove(self._split.folder(job.id))
+            keep = {job.id for job in self._jobs.all() if job.state is not JobState.DONE}
             store.prune(self._split.root, keep)  # checkpoints of forgotten jobs, size-bounded
         for _ in range(self._config.worker_total()):
             self._add_slot()
@@ -104,43 +97,34 @@ class WorkerPool(QObject):
     @property
     def worker_count(self) -> int:
         """Worker processes alive (starting, loading, ready or stopping)."""
-        return len(self._handles())
+        return len(self._slots.handles())
 
     @property
     def ready_count(self) -> int:
         """Workers with their models loaded."""
-        return sum(1 for h in self._handles() if h.is_ready)
+        return self._slots.ready_count()
 
     @property
     def busy_count(self) -> int:
         """Workers holding a job."""
-        return sum(1 for h in self._handles() if h.busy)
+        return self._slots.busy_count()
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers."""
-        return [h.pid for h in self._handles() if h.pid is not None]
+        return self._slots.pids()
+
+    def workers_on(self, job_id: str) -> list[int]:
+        """Process ids of the workers running a part of `job_id` (a whole file: one)."""
+        return self._slots.pids(job_id)
 
     def broken_reasons(self) -> list[str]:
         """Why each broken worker slot gave up (empty while every slot works)."""
-        return [s.broken.message for s in self._slots if s.broken is not None]
+        return [error.message for error in self._slots.broken()]
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
         """Stop every worker and wait until they are gone; running jobs go back to QUEUED."""
         self._closing = True
-        for slot in self._slots:
-            slot.close()
-        handles = self._handles()
-        for handle in handles:
-            handle.shutdown()
-        deadline = time.monotonic() + timeout_ms / 1000
-        for handle in handles:
-            handle.wait(int((deadline - time.monotonic()) * 1000))
-        for handle in handles:
-            if not handle.wait(0):
-                handle.terminate()
-                if not handle.wait(handle.stop_grace_ms):
-                    handle.kill()
-                    handle.wait(handle.stop_grace_ms)
+        self._slots.close(timeout_ms)
         self._show_workers()
 
     def reconfigure(self, config: PoolConfig) -> None:
@@ -152,19 +136,13 @@ class WorkerPool(QObject):
         self._config = config
         if not self._started or self._closing:
             return
-        target = config.worker_total()
-        for index, slot in enumerate(list(self._slots)):
-            if index >= target:
-                slot.retire()
-            else:
-                slot.renew()
-        while len(self._slots) < target:
+        for _ in range(self._slots.resize(config.worker_total())):
             self._add_slot()
         self._dispatch()
 
     def _add_slot(self) -> None:
         slot = WorkerSlot(lambda: self._config, self)
-        self._slots.append(slot)
+        self._slots.all.append(slot)
         slot.ready.connect(lambda _hello, s=slot: self._on_ready(s))
         slot.progressed.connect(lambda job, p, s=slot: self._on_progress(s, job, p))
         slot.segmented.connect(self._on_segment)
@@ -173,23 +151,19 @@ class WorkerPool(QObject):
         slot.retired.connect(lambda s=slot: self._on_retired(s))
         slot.start()
 
-    def _handles(self) -> list[WorkerHandle]:
-        return [s.handle for s in self._slots if s.handle is not None]
-
     def _on_slot_changed(self) -> None:
         self._show_workers()
         reasons = self.broken_reasons()
         if reasons != self._broken_shown:
             self._broken_shown = reasons
             self.brokenChanged.emit()
-        if reasons and not self._closing and not any(s.usable for s in self._slots):
-            broken = next(s.broken for s in self._slots if s.broken is not None)
-            self._fail_queued(broken)
+        if reasons and not self._closing and not self._slots.any_usable():
+            self._fail_queued(self._slots.broken()[0])
         self._dispatch()
 
     def _on_retired(self, slot: WorkerSlot) -> None:
-        if slot in self._slots:
-            self._slots.remove(slot)
+        if slot in self._slots.all:
+            self._slots.all.remove(slot)
             slot.deleteLater()
         self._on_slot_changed()
 
@@ -226,8 +200,8 @@ class WorkerPool(QObject):
     def _revive(self) -> None:
         # New work while every slot is broken: try them afresh (a user action, so a worker
         # that can never start costs a few attempts per submit, never an endless loop).
-        if self._started and not self._closing and not any(s.usable for s in self._slots):
-            for slot in self._slots:
+        if self._started and not self._closing and not self._slots.any_usable():
+            for slot in self._slots.all:
                 slot.revive()
 
     def jobs(self) -> list[Job]:
@@ -247,7 +221,7 @@ class WorkerPool(QObject):
             self._finish(job, JobState.CANCELLED, Error(job.id, ErrorCode.CANCELLED, "cancelled"))
         elif job.state.active:
             self._cancelling.add(job_id)
-            holders = [h for h in self._handles() if h.job_id == job_id]
+            holders = [h for h in self._slots.handles() if h.job_id == job_id]
             for handle in holders:
                 handle.cancel()
             if not holders:  # a split file between parts: nothing runs to answer the cancel
@@ -263,7 +237,7 @@ class WorkerPool(QObject):
         job = self._jobs.get(job_id)
         if job is None or job.state not in (JobState.FAILED, JobState.CANCELLED):
             return False
-        self._crashes.pop(job_id, None)
+        self._crashes.forget(job_id)
         job.move_to(JobState.QUEUED)
         job.reset_attempt()
         self._had_work = True
@@ -278,12 +252,18 @@ class WorkerPool(QObject):
         if job is None or job.state.active:
             return False
         self._jobs.remove(job_id)
-        self._crashes.pop(job_id, None)
+        self._crashes.forget(job_id)
         if self._split is not None:
             store.remove(self._split.folder(job_id))
         self.jobRemoved.emit(job_id)
         self._check_idle()
         return True
+
+    def release_checkpoints(self, job_id: str) -> None:
+        """The owner saved `job_id`'s transcript: its batches are not needed any more."""
+        job = self._jobs.get(job_id)
+        if self._split is not None and job is not None and job.state is JobState.DONE:
+            store.remove(self._split.folder(job_id))
 
     def move(self, job_id: str, delta: int) -> None:
         """Move a queued job `delta` places among the queued jobs (negative: sooner)."""
@@ -303,7 +283,7 @@ class WorkerPool(QObject):
         if not self._started or self._closing:
             return
         queued = self._jobs.queued()
-        for slot in self._slots:
+        for slot in self._slots.all:
             handle = slot.handle
             if handle is None or not handle.accepting:
                 continue
@@ -382,10 +362,10 @@ class WorkerPool(QObject):
             self._finish(job, JobState.DONE, None)
             wall = (job.finished_at or 0) - (job.started_at or 0)
             slot.throughput.add(job.audio_seconds or 0, wall)
-            if self._split is not None:
+            if self._split is not None and not self._owner_releases:
                 store.remove(self._split.folder(job_id))  # the transcript is with its owner now
         elif isinstance(end, Error):
-            self._finish(job, self._state_after(job, end, requested), end)
+            self._finish(job, state_after(job.id, end, requested, self._crashes), end)
         if split:
             self._stop_parts(job_id, slot)
         self._dispatch()
@@ -414,16 +394,17 @@ class WorkerPool(QObject):
             part = Part.BATCH if isinstance(end, BatchDone) else Part.PLAN
             self.partEnded.emit(job.id, part.value, index, pid, reused)
             return True
-        lost = isinstance(end, Error) and end.code in _PART_LOST and file.batch_ms is not None
+        lost = isinstance(end, Error) and end.code in PART_LOST and file.batch_ms is not None
         if lost and not requested and not self._closing:
             # A batch or the assembly lost its worker: it runs again; saved batches stay.
             assert isinstance(end, Error)
             self._split.part_lost(job.id, slot)
             if end.code is not ErrorCode.WORKER_CRASHED:
                 return True
-            self._crashes[job.id] = self._crashes.get(job.id, 0) + 1
-            if self._crashes[job.id] < MAX_CRASHES:
+            if self._crashes.add(job.id):
                 return True
+            # The last crash allowed: the file ends as a whole file would (state_after
+            # counts this crash once more, past the limit).
         if isinstance(end, Result):
             self.partEnded.emit(job.id, Part.ASSEMBLE.value, -1, pid, False)
         self._split.forget(job.id)
@@ -432,22 +413,9 @@ class WorkerPool(QObject):
     def _stop_parts(self, job_id: str, ended: WorkerSlot) -> None:
         """After a split file ended: stop its parts still running on other workers (their
         ends, some at once, find the file finished and change nothing)."""
-        for handle in self._handles():
+        for handle in self._slots.handles():
             if handle.job_id == job_id and handle is not ended.handle:
                 handle.cancel()
-
-    def _state_after(self, job: Job, error: Error, requested: bool) -> JobState:
-        """Where a job goes after an error: the code says who ended it, never a flag."""
-        if requested and error.code in (ErrorCode.STOPPED, ErrorCode.WORKER_CRASHED):
-            return JobState.CANCELLED  # the user's cancel stands, however the worker ended
-        if error.code is ErrorCode.CANCELLED:
-            return JobState.CANCELLED
-        if error.code in _NEVER_RAN:
-            return JobState.QUEUED  # it runs on the next worker, or fails if every slot breaks
-        if error.code is ErrorCode.WORKER_CRASHED:
-            self._crashes[job.id] = self._crashes.get(job.id, 0) + 1
-            return JobState.QUEUED if self._crashes[job.id] < MAX_CRASHES else JobState.FAILED
-        return JobState.FAILED
 
     def _finish(self, job: Job, state: JobState, error: Error | None) -> None:
         job.move_to(state)
