@@ -7,6 +7,9 @@ The policy, in one place (`next_work`). A free worker takes, in this order:
 3. the plan of the next queued file (it becomes that file's owner);
 4. the next batch of another running file, oldest file first (it helps).
 
+A file's "next" batch is its longest one not yet saved or running (see
+`SplitFile.next_batch`), so the short ones are left to fill the end.
+
 With more queued files than workers, rules 2 and 3 keep each file on the worker that planned
 it: whole files, one per worker, as before batches existed. When no file waits, rule 4 lets
 idle workers take batches of the running files, so one long file spreads over every worker
@@ -68,13 +71,20 @@ class SplitFile:
     planning: object | None = None  # the worker slot planning it
 
     def next_batch(self) -> int | None:
-        """The first batch neither saved nor running."""
+        """The longest batch neither saved nor running (the first of equals).
+
+        Batches are independent and the assembly puts their results back in FunASR's
+        order, so they may run in any order. FunASR's order is shortest first; running the
+        longest first leaves short batches for the end, so the workers finish together
+        instead of one running a long last batch while the others wait.
+        """
         if self.batch_ms is None:
             return None
-        for index in range(len(self.batch_ms)):
-            if index not in self.done and index not in self.running:
-                return index
-        return None
+        pending = [
+            i for i in range(len(self.batch_ms)) if i not in self.done and i not in self.running
+        ]
+        batch_ms = self.batch_ms
+        return max(pending, key=lambda i: (batch_ms[i], -i), default=None)
 
     def ready_to_assemble(self) -> bool:
         """Every batch saved and nobody assembling yet."""
@@ -91,7 +101,9 @@ class SplitFile:
     def shown_progress(self, worker: object, progress: Progress) -> Progress | None:
         """The file's progress after `worker`'s part reported `progress` (None: no change)."""
         if worker is self.planning:
-            return progress  # the plan's decode and VAD
+            # The plan's decode and VAD; the ASR stage it announces as it stops belongs to
+            # the batches (the file shows ASR once it is planned).
+            return progress if progress.stage in (Stage.DECODE, Stage.VAD) else None
         index = self.batch_run_by(worker)
         if index is not None and progress.stage is Stage.ASR:
             self.partial_ms[index] = progress.audio_ms_done

@@ -17,8 +17,15 @@ class Run:
     idle_while_queued: list[tuple[float, str]] = field(default_factory=list)
 
 
-def simulate(batches: dict[str, int], workers: int, batch_s: float = 10.0) -> Run:
-    """Files named by id with their batch count; plan and assembly take 1 s, a batch `batch_s`."""
+def simulate(
+    batches: dict[str, int],
+    workers: int,
+    batch_s: float = 10.0,
+    lengths: dict[str, list[float]] | None = None,
+) -> Run:
+    """Files named by id with their batch count; plan and assembly take 1 s, a batch `batch_s`
+    (or, for a file in `lengths`, its own batch lengths in seconds)."""
+    lengths = {name: [batch_s] * count for name, count in batches.items()} | (lengths or {})
     jobs = [Job(id=name, path=name) for name in batches]
     split, run = SplitFiles("/nowhere"), Run()
     queued = list(jobs)
@@ -30,7 +37,7 @@ def simulate(batches: dict[str, int], workers: int, batch_s: float = 10.0) -> Ru
         if worker in running:
             job, part, index = running.pop(worker)
             if part is Part.PLAN:
-                split.planned(job.id, [int(batch_s * 1000)] * batches[job.id], [])
+                split.planned(job.id, [int(s * 1000) for s in lengths[job.id]], [])
             elif part is Part.BATCH:
                 split.batch_done(job.id, index)
             else:
@@ -46,7 +53,7 @@ def simulate(batches: dict[str, int], workers: int, batch_s: float = 10.0) -> Ru
             queued.remove(work.job)
             work.job.move_to(JobState.RUNNING)
         split.started(work, worker)
-        seconds = batch_s if work.part is Part.BATCH else 1.0
+        seconds = lengths[work.job.id][work.index] if work.part is Part.BATCH else 1.0
         running[worker] = (work.job, work.part, work.index)
         run.parts.append((now, now + seconds, worker, work.job.id, work.part, work.index))
         heapq.heappush(clock, (now + seconds, order, worker))
@@ -86,3 +93,17 @@ def test_a_single_file_spreads_over_three_workers_and_a_batch_runs_once() -> Non
     assert _workers_of(run, "only") == {"w0", "w1", "w2"}
     batches = [index for *_, part, index in run.parts if part is Part.BATCH]
     assert sorted(batches) == list(range(9))
+
+
+def test_the_longest_batches_run_first_so_the_workers_finish_a_file_together() -> None:
+    # FunASR's order: shortest first. In that order the last batch handed out is the longest
+    # (30 s) and the other worker would wait for most of it.
+    growing = [1.0, 1.0, 2.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0, 30.0]
+    run = simulate({"only": len(growing)}, workers=2, lengths={"only": growing})
+    order = [index for *_, part, index in run.parts if part is Part.BATCH]
+    assert order[:2] == [9, 8] and sorted(order) == list(range(10))
+    ends = [end for _, end, _, _, part, _ in run.parts if part is Part.BATCH]
+    starts = [start for start, _, _, _, part, _ in run.parts if part is Part.ASSEMBLE]
+    # The two workers' last batches end within one short batch of each other.
+    last_two = sorted(ends)[-2:]
+    assert last_two[1] - last_two[0] <= 2.0 and starts == [last_two[1]]
