@@ -17,6 +17,7 @@ from engine.batches.plan import (
     BATCH_SIZE_S,
     BATCH_SIZE_THRESHOLD_S,
     FilePlan,
+    models_identity,
     plan_key,
     source_identity,
 )
@@ -92,7 +93,8 @@ def current_key(backend: Backend, command: Plan | RunBatch | Assemble) -> str:
         "batch_size_s": BATCH_SIZE_S,
         "batch_size_threshold_s": BATCH_SIZE_THRESHOLD_S,
     }
-    return plan_key(source_identity(command.path), backend.models.as_dict(), asr_options)
+    models = models_identity(backend.models.as_dict())
+    return plan_key(source_identity(command.path), models, asr_options)
 
 
 def _plan(backend: Backend, command: Plan, events: JobEvents, cache: AudioCache) -> Message:

@@ -63,6 +63,24 @@ def source_identity(path: str) -> dict[str, Any]:
     return {"path": str(Path(path).resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
+def models_identity(models: dict[str, str | None]) -> dict[str, Any]:
+    """Each model's location and, for a folder, its files as they are now (name, size,
+    modification time): a model replaced inside the same folder makes another key."""
+    out: dict[str, Any] = {}
+    for role, where in models.items():
+        folder = Path(where) if where else None
+        if folder is None or not folder.is_dir():
+            out[role] = where  # none, or a hub id resolved elsewhere
+            continue
+        files = []
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                stat = path.stat()
+                files.append([path.name, stat.st_size, stat.st_mtime_ns])
+        out[role] = {"path": str(folder.resolve()), "files": files}
+    return out
+
+
 def plan_key(source: dict[str, Any], models: dict[str, Any], asr_options: dict[str, Any]) -> str:
     """A digest of everything a batch's result depends on; another key means another plan."""
     material = {

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import random
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from engine.batches.plan import FilePlan, pack, sorted_order
+from engine.batches.plan import FilePlan, models_identity, pack, plan_key, sorted_order
 
 
 def funasr_asr_calls(
@@ -80,3 +82,19 @@ def test_a_plan_survives_its_json_and_knows_each_batchs_speech() -> None:
 def test_no_speech_is_a_plan_without_batches() -> None:
     plan = FilePlan.build("key", 5000, [{"key": "k", "value": []}], 30, 60)
     assert plan.batches == [] and plan.batch_ms() == []
+
+
+def test_a_model_replaced_in_its_folder_makes_another_plan_key(tmp_path: Path) -> None:
+    asr = tmp_path / "asr"
+    asr.mkdir()
+    (asr / "model.pt").write_bytes(b"weights")
+
+    def key() -> str:
+        models = models_identity({"asr": str(asr), "vad": None, "spk": "iic/some-hub-id"})
+        return plan_key({"path": "talk.wav"}, models, {"hotwords": ""})
+
+    before = key()
+    assert key() == before  # nothing changed: the same key, checkpoints are reused
+    (asr / "model.pt").write_bytes(b"other weights")
+    os.utime(asr / "model.pt", ns=(1, 1))
+    assert key() != before
