@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
 SHUTDOWN_MS = 5000
+CHECKPOINTS_FOLDER = "checkpoints"  # under the data folder, a folder per running file
 IDLE_CLOSE_DELAY_MS = 300
 
 
@@ -54,8 +55,15 @@ def create_window(
     from gui.session import Session
     from gui.session_store import SessionStore, data_dir
 
-    pool = WorkerPool(config or pool_config(settings))
-    session = Session(pool, SessionStore(data_folder or data_dir()))
+    store = SessionStore(data_folder or data_dir())
+    # Files run as checkpointed batches: one long file spreads over every worker, and a
+    # crash, a cancel or a killed app resumes from the saved batches (docs/batches.md).
+    # The session releases a file's checkpoints once its transcript is on disk.
+    checkpoints = str(store.folder / CHECKPOINTS_FOLDER)
+    pool = WorkerPool(
+        config or pool_config(settings), checkpoints=checkpoints, owner_releases_checkpoints=True
+    )
+    session = Session(pool, store)
     window = MainWindow(settings, session)
     session.restore()
     pool.setParent(window)

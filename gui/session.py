@@ -208,8 +208,9 @@ class Session(QObject):
             return
         self._transcripts[job_id] = transcript
         # The transcript is on disk before the queue says "done", so a kill in between
-        # never leaves a done job without its text.
+        # never leaves a done job without its text; then its batches can go.
         self.save_jobs()
+        self.pool.release_checkpoints(job_id)
         self.transcriptChanged.emit(job_id)
 
     def _job_removed(self, job_id: str) -> None:

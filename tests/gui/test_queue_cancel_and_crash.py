@@ -1,4 +1,8 @@
-"""Cancelling from the queue, and a worker killed from outside, with real workers."""
+"""Cancelling from the queue, and a worker killed from outside, with real workers.
+
+A file that kills its workers again and again fails with the crash: tests/engine/pool/
+test_pool_split.py shows that with stand-in workers.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import signal
 import pytest
 
 from engine.pool.jobs import JobState
-from engine.protocol import ErrorCode, Stage
+from engine.protocol import Stage
 from gui.queue_model import Column
 from tests.gui.conftest import copy_as
 
@@ -24,8 +28,8 @@ def recognising(window, job_id: str) -> bool:
     return job.state is JobState.RUNNING and job.stage is Stage.ASR
 
 
-def test_cancel_stops_a_running_job_and_a_killed_worker_fails_only_its_own_row(
-    make_window, model_dir, long_wav, speech_wav, tmp_path, qtbot
+def test_cancel_stops_a_running_job_and_a_killed_worker_costs_only_its_own_batch(
+    make_window, model_dir, long_wav, speech_wav, data_folder, tmp_path, qtbot
 ):
     cancel_path, crash_path = copy_as(long_wav, tmp_path / "in", "cancel-me.wav", "crash-me.wav")
     window = make_window(models=model_dir, workers=2)
@@ -41,23 +45,47 @@ def test_cancel_stops_a_running_job_and_a_killed_worker_fails_only_its_own_row(
     qtbot.waitUntil(lambda: window.pool.job(cancel_me).state is JobState.CANCELLED)
     assert status(window, cancel_me) == "Cancelled"
 
-    # Kill the worker under the second file. The pool retries a crash once (on the worker
-    # that is free), so it takes a second kill to fail the job.
-    def left_running(job_id: str) -> bool:
-        # Requeued after a crash, it may be running again by the time we look: catch the change.
-        return job_id == crash_me and window.pool.job(job_id).state is not JobState.RUNNING
+    # Kill a worker running one of the second file's batches. The file is not queued again:
+    # it goes on from its saved batches, only the lost one runs again, and its progress
+    # never goes back.
+    seen: list[tuple[JobState, float | None]] = []
+    computed: list[int] = []
 
-    for _ in range(2):
-        qtbot.waitUntil(lambda: recognising(window, crash_me), timeout=120_000)
-        with qtbot.waitSignal(window.pool.jobChanged, check_params_cb=left_running):
-            os.kill(window.pool.job(crash_me).worker_pid, signal.SIGKILL)
+    def changed(job_id: str) -> None:
+        if job_id == crash_me:
+            job = window.pool.job(job_id)
+            seen.append((job.state, job.percent))
 
-    failed = window.pool.job(crash_me)
-    assert failed.state is JobState.FAILED
-    assert failed.error_code is ErrorCode.WORKER_CRASHED
-    assert status(window, crash_me) == f"Failed: {failed.error_message}"
+    def part_ended(job_id: str, part: str, index: int, _pid: int, reused: bool) -> None:
+        if job_id == crash_me and part == "batch" and not reused:
+            computed.append(index)
 
-    # The next file runs on a replacement worker, and the window is still there.
+    window.pool.jobChanged.connect(changed)
+    window.pool.partEnded.connect(part_ended)
+    # Recognising (the file is planned) with a worker on it: the kill hits a batch (or the
+    # assembly), not the plan, whose loss would plan the file again.
+    qtbot.waitUntil(
+        lambda: recognising(window, crash_me) and bool(window.pool.workers_on(crash_me)),
+        timeout=120_000,
+    )
+    victim = window.pool.workers_on(crash_me)[0]
+    os.kill(victim, signal.SIGKILL)
+    qtbot.waitUntil(lambda: window.pool.job(crash_me).state.finished, timeout=120_000)
+
+    done = window.pool.job(crash_me)
+    assert done.state is JobState.DONE, (done.error_code, done.error_message)
+    assert done.attempts == 1
+    assert JobState.QUEUED not in [state for state, _ in seen]
+    percents = [percent for _, percent in seen if percent is not None]
+    assert percents == sorted(percents)
+    assert len(computed) == len(set(computed))  # no batch computed twice
+    assert victim not in window.pool.worker_pids()
+    qtbot.waitUntil(lambda: window.session.transcript(crash_me) is not None, timeout=30_000)
+    assert status(window, crash_me) == "Done"
+    assert not (data_folder / "checkpoints" / crash_me).exists()  # released once saved
+    assert (data_folder / "checkpoints" / cancel_me).is_dir()  # kept: a retry resumes
+
+    # The next file runs on the replacement worker too, and the window is still there.
     (after,) = window.add_paths(copy_as(speech_wav, tmp_path / "in", "after.wav"))
     qtbot.waitUntil(lambda: window.pool.job(after).state is JobState.DONE, timeout=120_000)
     assert window.isVisible()

@@ -12,6 +12,7 @@ import pytest
 
 from engine.pool.jobs import JobState
 from engine.pool.pool import WorkerPool
+from engine.protocol import ErrorCode
 from tests.engine.pool.pool_helpers import PartLog, ended, fake_config, start_split_pool
 
 
@@ -77,3 +78,49 @@ def test_cancel_between_parts_ends_the_file_and_retry_runs_only_the_missing_batc
     qtbot.waitUntil(ended(pool, [job]), timeout=30_000)
     assert pool.job(job).state is JobState.DONE
     assert log.batches(job) == [2, 3]
+
+
+def test_a_file_whose_batches_kill_their_worker_twice_fails_with_the_crash(
+    split_pool: Callable[..., tuple[WorkerPool, PartLog]], qtbot: Any
+) -> None:
+    pool, log = split_pool("--batches", "4", "--steps", "40", "--step-ms", "25")
+    job = pool.submit("poison.wav")
+    for kill in range(2):
+        # Inside a batch (the first kill's batch runs again on the restarted worker, once
+        # it has loaded: a worker that dies while starting never ran the batch).
+        qtbot.waitUntil(
+            lambda: (
+                pool.ready_count == 1 and bool(pool.workers_on(job)) and log.batches(job) == [0]
+            ),
+            timeout=30_000,
+        )
+        [victim] = pool.workers_on(job)
+        os.kill(victim, signal.SIGKILL)
+        if kill == 0:
+            qtbot.waitUntil(lambda v=victim: v not in pool.worker_pids(), timeout=30_000)
+            assert pool.job(job).state is JobState.RUNNING  # one crash: the file goes on
+    qtbot.waitUntil(ended(pool, [job]), timeout=30_000)
+    failed = pool.job(job)
+    assert failed.state is JobState.FAILED
+    assert failed.error_code is ErrorCode.WORKER_CRASHED
+    assert log.batches(job) == [0]
+
+
+def test_an_owner_that_releases_checkpoints_keeps_them_until_it_has_saved(
+    qapp: object, tmp_path: Path, qtbot: Any
+) -> None:
+    pool = WorkerPool(
+        fake_config("--batches", "2", "--steps", "1"),
+        checkpoints=str(tmp_path),
+        owner_releases_checkpoints=True,
+    )
+    pool.start()
+    try:
+        job = pool.submit("talk.wav")
+        qtbot.waitUntil(ended(pool, [job]), timeout=30_000)
+        assert pool.job(job).state is JobState.DONE
+        assert (tmp_path / job / "batch-1").exists()  # not saved by its owner yet
+        pool.release_checkpoints(job)
+        assert not (tmp_path / job).exists()
+    finally:
+        pool.shutdown()
