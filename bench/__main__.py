@@ -23,6 +23,7 @@ from bench.models import ensure_models
 SECTIONS = (
     "scaling",
     "throughput",
+    "batches",
     "overhead",
     "profile",
     "responsiveness",
@@ -37,6 +38,7 @@ EXTRA_SECTIONS = ("recluster",)
 TITLES = {
     "scaling": "Machine scaling (two single-thread processes)",
     "throughput": "1. Throughput",
+    "batches": "1b. One file as batches: batch size, and one file on 2 workers vs 1",
     "overhead": "2. Worker overhead vs bare AutoModel.generate",
     "profile": "Profile: one worker alone vs beside a second (py-spy)",
     "responsiveness": "3. Responsiveness",
@@ -65,6 +67,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def run_section(name: str, models: Path, files: list[Path], quick: bool) -> dict[str, Any]:
     """Run one benchmark; returns its result dict (with its markdown)."""
     from bench import (
+        batch_size,
         cancel_coldstart,
         editor,
         memory,
@@ -84,6 +87,13 @@ def run_section(name: str, models: Path, files: list[Path], quick: bool) -> dict
     if name == "throughput":
         result = throughput.run(models, files)
         return {"result": result, "markdown": throughput.markdown(result)}
+    if name == "batches":
+        from bench.audio import make_files as make_long
+
+        sizes = (30, 15) if quick else batch_size.SIZES
+        [long] = make_long(1, 60 if quick else 300)
+        result = batch_size.run(models, long, sizes, 1 if quick else batch_size.ROUNDS)
+        return {"result": result, "markdown": batch_size.report(result)}
     if name == "overhead":
         result = overhead.run(models, files[:2])
         return {"result": result, "markdown": overhead.markdown(result)}
@@ -132,6 +142,13 @@ def goals(sections: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             add("pool 2x1 vs 1 worker (c/a)", ">= 1.9", f"{r['c/a']:.3f}", r["c/a"] >= 1.9)
         if "c/b" in r:
             add("pool 2x1 vs seed lock (c/b)", ">= 2.3", f"{r['c/b']:.3f}", r["c/b"] >= 2.3)
+        c = sections["throughput"]["result"]["setups"].get("c")
+        if c:
+            v = c["busy_share"]
+            add("pool 2x1 busy share, 4 files (c)", ">= 0.99", f"{v:.3f}", v >= 0.99)
+    if "batches" in sections:
+        v = sections["batches"]["result"]["speedup_2_vs_1"]
+        add("one 5-min file, 2 workers vs 1", ">= 1.8", f"{v:.3f}", v >= 1.8)
     if "overhead" in sections:
         v = 100 * sections["overhead"]["result"]["overhead"]
         add("worker overhead vs bare generate", "<= 3%", f"{v:+.2f}%", v <= 3)

@@ -7,13 +7,15 @@ file transcribed whole, then as plan + batches + assembly; per batch its speech 
 and wall time. On the CPU FunASR runs each segment alone whatever the batch size, so the
 speech rate of the batches should not depend on it; what does is the number of batches
 (spread) and the split's own cost (plan, checkpoints, assembly) against the whole file.
-Part 2: the file through a checkpointing pool of 1 worker and of 2 workers (warm), wall
-from submit to done; speedup = 1-worker wall / 2-worker wall.
+Part 2: the file through a checkpointing pool of 1 worker and of 2 workers (both warm),
+alternating 1, 2, 1, 2, ... (--rounds), wall from submit to done; speedup = median
+1-worker wall / median 2-worker wall.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 import time
@@ -23,10 +25,12 @@ from typing import Any
 from bench.common import MODELS, emit, run_child, table
 
 SIZES = (300, 120, 60, 30, 15)
-READY_TIMEOUT_S = 600
+ROUNDS = 3  # part 2 alternates 1 and 2 workers this often; the medians are compared
 
 
-def run(models: Path, path: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
+def run(
+    models: Path, path: Path, sizes: tuple[int, ...] = SIZES, rounds: int = ROUNDS
+) -> dict[str, Any]:
     """Both parts; every number in one dict."""
     per_size = {}
     for size in sizes:
@@ -37,7 +41,8 @@ def run(models: Path, path: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, A
             FUNSCRIBE_BATCH_SIZE_S=str(size),
             OMP_NUM_THREADS="1",
         )
-    pools = run_child("bench.batch_size", ["--child-pools", str(models), str(path)], timeout=7200)
+    args = ["--child-pools", str(models), str(path), "--rounds", str(rounds)]
+    pools = run_child("bench.batch_size", args, timeout=7200)
     one, two = pools["1"]["wall"], pools["2"]["wall"]
     return {"file": str(path), "sizes": per_size, "pools": pools, "speedup_2_vs_1": one / two}
 
@@ -55,18 +60,24 @@ def report(result: dict[str, Any]) -> str:
                 len(r["batches"]),
                 round(speech / batch_s, 2) if batch_s else None,
                 round(max((b["wall"] for b in r["batches"]), default=0.0), 2),
+                round(r["plan_wall"], 2),
+                round(r["assemble_wall"], 2),
                 round(r["whole_wall"], 2),
                 round(split, 2),
                 f"{(split / r['whole_wall'] - 1) * 100:+.1f}%",
             ]
         )
-    headers = ["batch_size_s", "batches", "speech s / s", "longest batch s", "whole s", "split s"]
+    headers = ["batch_size_s", "batches", "speech s / s", "longest batch s", "plan s"]
+    headers += ["assembly s", "whole s", "split s"]
     out = [table([*headers, "split overhead"], rows), ""]
     pools = result["pools"]
     out.append(
         table(
-            ["workers", "wall s", "batches on each worker"],
-            [[n, round(p["wall"], 2), p["per_worker"]] for n, p in pools.items()],
+            ["workers", "median wall s", "walls s (alternating)", "batches on each worker"],
+            [
+                [n, round(p["wall"], 2), [round(w, 1) for w in p["walls"]], p["per_worker"][0]]
+                for n, p in pools.items()
+            ],
         )
     )
     out.append(f"\n2 workers vs 1 on one file: {result['speedup_2_vs_1']:.3f}x")
@@ -126,36 +137,47 @@ def _child_parts(models: str, path: str) -> int:
     return 0
 
 
-def _child_pools(models: str, path: str) -> int:
+def _child_pools(models: str, path: str, rounds: int) -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
-    from bench.pool_run import wait_until
+    from bench.common import DATA_CLIP
+    from bench.pool_run import run_batch, wait_until
     from engine.pool.pool import PoolConfig, WorkerPool
 
     app = QCoreApplication([])  # noqa: F841 - the pool's QProcesses need it
     loop = QEventLoop()
-    out: dict[str, Any] = {}
-    for workers in (1, 2):
-        with tempfile.TemporaryDirectory() as folder:
+    out: dict[str, Any] = {n: {"walls": [], "per_worker": []} for n in ("1", "2")}
+    with tempfile.TemporaryDirectory() as folder:
+        pools: dict[int, WorkerPool] = {}
+        for workers in (1, 2):  # both warm at once: an idle worker costs no CPU
             config = PoolConfig(models_dir=models, workers=workers, threads=1)
-            pool = WorkerPool(config, checkpoints=folder)
-            per_worker: dict[int, int] = {}
+            pools[workers] = WorkerPool(config, checkpoints=f"{folder}/{workers}")
+            pools[workers].start()
+            wait_until(loop, lambda p=pools[workers], n=workers: p.ready_count == n, 600)
+            run_batch(pools[workers], loop, [str(DATA_CLIP)] * workers)  # warm every worker
+        # 1, 2, 1, 2, ...: a drifting machine load hits both sides alike.
+        for _ in range(rounds):
+            for workers, pool in pools.items():
+                per_worker: dict[int, int] = {}
 
-            def part(_job: str, kind: str, _i: int, pid: int, _r: bool, seen=per_worker) -> None:
-                if kind == "batch":
-                    seen[pid] = seen.get(pid, 0) + 1
+                def part(_j: str, kind: str, _i: int, pid: int, _r: bool, seen=per_worker) -> None:
+                    if kind == "batch":
+                        seen[pid] = seen.get(pid, 0) + 1
 
-            pool.partEnded.connect(part)
-            pool.start()
-            wait_until(loop, lambda p=pool, n=workers: p.ready_count == n, READY_TIMEOUT_S)
-            started = time.time()
-            job = pool.submit(path)
-            wait_until(loop, lambda p=pool, j=job: p.job(j).state.finished, 7200)
-            wall = time.time() - started
-            if pool.job(job).transcript is None:
-                raise RuntimeError(pool.job(job).error_message)
-            out[str(workers)] = {"wall": wall, "per_worker": sorted(per_worker.values())}
+                pool.partEnded.connect(part)
+                started = time.time()
+                job = pool.submit(path)
+                wait_until(loop, lambda p=pool, j=job: p.job(j).state.finished, 7200)
+                out[str(workers)]["walls"].append(time.time() - started)
+                pool.partEnded.disconnect(part)
+                if pool.job(job).transcript is None:
+                    raise RuntimeError(pool.job(job).error_message)
+                pool.remove(job)
+                out[str(workers)]["per_worker"].append(sorted(per_worker.values()))
+        for pool in pools.values():
             pool.shutdown()
+    for side in out.values():
+        side["wall"] = statistics.median(side["walls"])
     emit(out)
     return 0
 
@@ -165,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.batch_size", description=__doc__)
     parser.add_argument("--child-parts", nargs=2, metavar=("MODELS", "FILE"))
     parser.add_argument("--child-pools", nargs=2, metavar=("MODELS", "FILE"))
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--models", type=Path, default=None)
     parser.add_argument("--seconds", type=float, default=None)
@@ -173,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child_parts:
         return _child_parts(*args.child_parts)
     if args.child_pools:
-        return _child_pools(*args.child_pools)
+        return _child_pools(*args.child_pools, args.rounds)
     from bench.audio import make_files
     from engine.testing.tiny_models import build_model_set
 
@@ -188,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.sizes:
         sizes = tuple(int(s) for s in args.sizes.split(","))
     [path] = make_files(1, seconds)
-    result = run(Path(models), path, sizes)
+    result = run(Path(models), path, sizes, 1 if args.quick else ROUNDS)
     print(report(result))
     emit(result)
     return 0

@@ -1,18 +1,22 @@
 """Child process: run files through our WorkerPool on warm workers and time every job.
 
     python -m bench.pool_run --models DIR --pool NAME WORKERS THREADS [--pool ...]
-        [--batch NAME FIRST END ...] [--warmup WAV] FILE...
+        [--split NAME ...] [--batch NAME FIRST END ...] [--warmup WAV] FILE...
 
 Several pools can be warm at once (idle workers cost no CPU), so that batches on two set-ups
 can alternate, e.g. a on the first half, c on all, a on the second half. Prints one JSON line:
 per pool, the wall seconds of its batches (first submit to last end), each job's wall, stage
-times and worker, and the CPU seconds its workers used meanwhile.
+times and worker, the CPU seconds its workers used meanwhile, and its busy worker-seconds
+(workers holding a command, sampled every tick: with files split into batches a job's wall
+no longer says how long a worker was busy). A pool named by --split runs files as batches
+with a checkpoint folder, as the app does.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from typing import Any
 
@@ -25,14 +29,25 @@ from engine.pool.pool import PoolConfig, WorkerPool
 READY_TIMEOUT_S = 180
 
 
-def wait_until(loop: QEventLoop, done: Any, timeout_s: float) -> None:
-    """Spin the Qt loop until done() or the timeout (then raise)."""
+TICK_MS = 20
+
+
+def wait_until(
+    loop: QEventLoop, done: Any, timeout_s: float, each_tick: Any | None = None
+) -> None:
+    """Spin the Qt loop until done() or the timeout (then raise); each_tick(seconds) after
+    every spin of the loop."""
     deadline = time.monotonic() + timeout_s
+    last = time.monotonic()
     while not done():
         if time.monotonic() > deadline:
             raise TimeoutError("the pool did not get there in time")
-        QTimer.singleShot(20, loop.quit)
+        QTimer.singleShot(TICK_MS, loop.quit)
         loop.exec()
+        if each_tick is not None:
+            now = time.monotonic()
+            each_tick(now - last)
+            last = now
 
 
 def run_batch(pool: WorkerPool, loop: QEventLoop, files: list[str]) -> dict[str, Any]:
@@ -45,10 +60,19 @@ def run_batch(pool: WorkerPool, loop: QEventLoop, files: list[str]) -> dict[str,
         if job.stage is not None and (not seen or seen[-1][0] != job.stage.value):
             seen.append((job.stage.value, time.time()))
 
+    busy = [0.0]
+    changes: list[tuple[float, int]] = []  # (seconds since the first submit, busy workers)
+
+    def tick(seconds: float) -> None:
+        count = pool.busy_count
+        busy[0] += count * seconds  # the count seen after the tick: a 20 ms grain
+        if not changes or changes[-1][1] != count:
+            changes.append((round(time.time() - started, 3), count))
+
     pool.jobChanged.connect(changed)
     started = time.time()
     ids = [pool.submit(path) for path in files]
-    wait_until(loop, lambda: all(pool.job(i).state.finished for i in ids), 3600)
+    wait_until(loop, lambda: all(pool.job(i).state.finished for i in ids), 3600, tick)
     wall = time.time() - started
     pool.jobChanged.disconnect(changed)
     jobs = []
@@ -72,7 +96,7 @@ def run_batch(pool: WorkerPool, loop: QEventLoop, files: list[str]) -> dict[str,
                 "stages": stages,
             }
         )
-    return {"wall": wall, "jobs": jobs}
+    return {"wall": wall, "jobs": jobs, "busy_worker_seconds": busy[0], "busy_changes": changes}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pool", nargs=3, action="append", required=True, metavar=("NAME", "WORKERS", "THREADS")
     )
+    parser.add_argument("--split", action="append", default=[], metavar="NAME")
     parser.add_argument(
         "--batch",
         nargs=3,
@@ -96,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     loop = QEventLoop()
     pools: dict[str, WorkerPool] = {}
     out: dict[str, dict[str, Any]] = {}
+    checkpoints = tempfile.TemporaryDirectory(prefix="funscribe-bench-")
     for name, workers, threads in args.pool:
         config = PoolConfig(
             models_dir=args.models,
@@ -104,13 +130,16 @@ def main(argv: list[str] | None = None) -> int:
             # (d) measures what oversubscription costs when nothing mitigates it.
             passive_when_oversubscribed=name != "d",
         )
-        pools[name] = WorkerPool(config)
+        folder = f"{checkpoints.name}/{name}" if name in args.split else None
+        pools[name] = WorkerPool(config, checkpoints=folder)
         out[name] = {
             "workers": int(workers),
             "threads": int(threads),
+            "split": folder is not None,
             "wall": 0.0,
             "jobs": [],
             "worker_cpu_seconds": 0.0,
+            "busy_worker_seconds": 0.0,
         }
         spawned = time.time()
         pools[name].start()
@@ -127,8 +156,11 @@ def main(argv: list[str] | None = None) -> int:
         out[name]["worker_cpu_seconds"] += sum(cpu_seconds(p) - cpu_before[p] for p in pids)
         out[name]["wall"] += batch["wall"]
         out[name]["jobs"] += batch["jobs"]
+        out[name].setdefault("busy_changes", []).append(batch["busy_changes"])
+        out[name]["busy_worker_seconds"] += batch["busy_worker_seconds"]
     for pool in pools.values():
         pool.shutdown()
+    checkpoints.cleanup()
     emit(out)
     return 0
 
