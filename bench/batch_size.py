@@ -87,7 +87,8 @@ def report(result: dict[str, Any]) -> str:
 def _child_parts(models: str, path: str) -> int:
     from engine.audio import decode_audio
     from engine.backend import Backend
-    from engine.batches.parts import AudioCache, run_part
+    from engine.batches.audio_cache import AudioCache
+    from engine.batches.parts import run_part
     from engine.job_runner import run_job
     from engine.model_set import ModelSet
     from engine.protocol import Assemble, ErrorCode, Plan, Planned, RunBatch, Transcribe

@@ -35,7 +35,7 @@ from engine.stdio import ProtocolWriter, claim_stdout
 
 if TYPE_CHECKING:
     from engine.backend import Backend
-    from engine.batches.parts import AudioCache
+    from engine.batches.audio_cache import AudioCache
 
 THREADS_ENV = "FUNSCRIBE_THREADS"
 _THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         target=_read_commands, args=(sys.stdin.buffer, inbox, writer), daemon=True
     )
     reader.start()
-    from engine.batches.parts import AudioCache
+    from engine.batches.audio_cache import AudioCache
 
     cache = AudioCache()
     while (job := inbox.jobs.get()) is not None:

@@ -1,18 +1,17 @@
 """Inside the worker: the `plan`, `batch` and `assemble` commands, each to its one end message.
 
-A worker keeps the last file it decoded: the batches of one file mostly run on the worker
-that planned it, and decoding an hour of audio again for each batch would cost seconds each.
+Each part takes the file's audio from the worker's `AudioCache` (engine/batches/audio_cache.py).
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.batches import store
+from engine.batches.audio_cache import AudioCache
 from engine.batches.plan import (
     BATCH_SIZE_S,
     BATCH_SIZE_THRESHOLD_S,
@@ -34,36 +33,8 @@ from engine.protocol import (
 )
 
 if TYPE_CHECKING:
-    import numpy as np
 
     from engine.backend import Backend
-
-
-class AudioCache:
-    """The last decoded file, kept while it is unchanged on disk."""
-
-    def __init__(self) -> None:
-        self._key: tuple[str, int, int] | None = None
-        self._audio: np.ndarray | None = None
-
-    def get(self, path: str, on_decode: Callable[[int, int], None]) -> np.ndarray:
-        """The decoded audio of `path`, decoding it only if it is not the one kept."""
-        from engine.audio import decode_audio
-
-        try:
-            stat = os.stat(path)
-            key: tuple[str, int, int] | None = (path, stat.st_size, stat.st_mtime_ns)
-        except OSError:
-            key = None  # decode_audio reports the missing file
-        if key is None or key != self._key or self._audio is None:
-            self._audio, self._key = None, None
-            self._audio = decode_audio(path, on_decode)
-            self._key = key
-        return self._audio
-
-    def clear(self) -> None:
-        """Drop the kept file (its transcript is assembled: no batch of it comes again)."""
-        self._key, self._audio = None, None
 
 
 def run_part(
@@ -82,7 +53,7 @@ def run_part(
     try:
         return guarded(command.job, control, lambda: _assemble(backend, command, events, cache))
     finally:
-        cache.clear()
+        cache.forget(command.path)
 
 
 def current_key(backend: Backend, command: Plan | RunBatch | Assemble) -> str:

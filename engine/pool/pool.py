@@ -384,7 +384,7 @@ class WorkerPool(QObject):
             self._stop_parts(job.id, slot)
             return True
         if isinstance(end, Planned):
-            self._split.planned(job.id, end.batch_ms, end.done)
+            self._split.planned(job.id, end.batch_ms, end.done, end.audio_ms)
         elif isinstance(end, BatchDone):
             self._split.batch_done(job.id, end.index)
         if isinstance(end, Planned | BatchDone):

@@ -3,17 +3,21 @@
 The policy, in one place (`next_work`). A free worker takes, in this order:
 
 1. the assembly of a file whose batches are all saved (it finishes a file);
-2. the next batch of the file it planned itself (its own file first);
+2. while files wait in the queue: the next batch of the file it planned itself, else
 3. the plan of the next queued file (it becomes that file's owner);
-4. the next batch of another running file, oldest file first (it helps).
+4. when no file waits: the longest batch left among the running files whose audio is cheap
+   to move (files up to `SWITCH_MS`, or the one the worker holds); with only long files,
+   the next batch of the file it holds, else of the oldest running file (it helps).
 
 A file's "next" batch is its longest one not yet saved or running (see
 `SplitFile.next_batch`), so the short ones are left to fill the end.
 
 With more queued files than workers, rules 2 and 3 keep each file on the worker that planned
 it: whole files, one per worker, as before batches existed. When no file waits, rule 4 lets
-idle workers take batches of the running files, so one long file spreads over every worker
-and the last file of a queue does not leave the others idle. See docs/batches.md.
+idle workers take batches of the running files, so one long file spreads over every worker,
+and the short files at the end of a queue share their batches longest first, so the workers
+finish together instead of one running the last batch and assembly alone. See
+docs/batches.md.
 
 No Qt here: the pool (engine.pool.pool) sends the commands and feeds back their ends.
 """
@@ -27,6 +31,10 @@ from pathlib import Path
 
 from engine.pool.jobs import Job
 from engine.protocol import Assemble, Plan, Progress, RunBatch, Stage
+
+# Files up to this long are cheap to move between workers (decoding one costs well under a
+# second); a worker leaves the file it holds for a longer one only when its own has no batch.
+SWITCH_MS = 5 * 60 * 1000
 
 
 class Part(str, enum.Enum):
@@ -69,6 +77,7 @@ class SplitFile:
     partial_ms: dict[int, int] = field(default_factory=dict)  # batch -> speech done so far
     assembling: object | None = None  # the worker slot assembling it
     planning: object | None = None  # the worker slot planning it
+    audio_ms: int | None = None  # the file's length, once planned
 
     def next_batch(self) -> int | None:
         """The longest batch neither saved nor running (the first of equals).
@@ -85,6 +94,10 @@ class SplitFile:
         ]
         batch_ms = self.batch_ms
         return max(pending, key=lambda i: (batch_ms[i], -i), default=None)
+
+    def length_ms(self, index: int) -> int:
+        """The speech time of batch `index` (0 before the plan)."""
+        return self.batch_ms[index] if self.batch_ms is not None else 0
 
     def ready_to_assemble(self) -> bool:
         """Every batch saved and nobody assembling yet."""
@@ -127,6 +140,7 @@ class SplitFiles:
     def __init__(self, root: str) -> None:
         self.root = Path(root)
         self.files: dict[str, SplitFile] = {}
+        self.held: dict[object, str] = {}  # worker -> the file whose audio it has decoded
 
     def folder(self, job_id: str) -> str:
         """The job's checkpoint folder."""
@@ -140,18 +154,38 @@ class SplitFiles:
                 return Work(file.job, Part.ASSEMBLE)
         for file in files:
             index = file.next_batch()
-            if file.owner is worker and index is not None:
+            if file.owner is worker and index is not None and queued:
                 return Work(file.job, Part.BATCH, index)
         if queued:
             return Work(queued[0], Part.PLAN)
-        for file in files:
-            index = file.next_batch()
-            if index is not None:
-                return Work(file.job, Part.BATCH, index)
-        return None
+        return self._balanced_batch(worker, files)
+
+    def _balanced_batch(self, worker: object, files: list[SplitFile]) -> Work | None:
+        """Nothing waits: the longest batch left among the running files, so every worker
+        ends with the short ones and the files finish together. Moving to another file
+        costs its decode, so a worker moves only to a short file; with long files it stays
+        with the file it holds, else helps the oldest one."""
+        pending = [(file, index) for file in files if (index := file.next_batch()) is not None]
+        if not pending:
+            return None
+        held = self.held.get(worker)
+        cheap = [
+            (file, index)
+            for file, index in pending
+            if file.job.id == held or (file.audio_ms is not None and file.audio_ms <= SWITCH_MS)
+        ]
+        if cheap:
+            file, index = max(
+                cheap,
+                key=lambda c: (c[0].batch_ms[c[1]] if c[0].batch_ms else 0, c[0].job.id == held),
+            )
+            return Work(file.job, Part.BATCH, index)
+        file, index = next(((f, i) for f, i in pending if f.job.id == held), pending[0])
+        return Work(file.job, Part.BATCH, index)
 
     def started(self, work: Work, worker: object) -> None:
         """`worker` was given `work`."""
+        self.held[worker] = work.job.id
         if work.part is Part.PLAN:
             self.files[work.job.id] = SplitFile(work.job, owner=worker, planning=worker)
             return
@@ -162,10 +196,13 @@ class SplitFiles:
         else:
             file.assembling = worker
 
-    def planned(self, job_id: str, batch_ms: list[int], done: list[int]) -> None:
-        """The plan of `job_id` arrived."""
+    def planned(
+        self, job_id: str, batch_ms: list[int], done: list[int], audio_ms: int | None = None
+    ) -> None:
+        """The plan of `job_id` arrived (`audio_ms`: the file's length)."""
         file = self.files[job_id]
         file.batch_ms, file.done, file.planning = list(batch_ms), set(done), None
+        file.audio_ms = audio_ms
 
     def batch_done(self, job_id: str, index: int) -> None:
         """Batch `index` of `job_id` is saved."""

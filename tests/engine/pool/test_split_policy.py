@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from engine.pool.jobs import Job, JobState
 from engine.pool.split import Part, SplitFiles
@@ -22,10 +23,12 @@ def simulate(
     workers: int,
     batch_s: float = 10.0,
     lengths: dict[str, list[float]] | None = None,
+    audio_ms: dict[str, int] | None = None,
 ) -> Run:
     """Files named by id with their batch count; plan and assembly take 1 s, a batch `batch_s`
     (or, for a file in `lengths`, its own batch lengths in seconds)."""
     lengths = {name: [batch_s] * count for name, count in batches.items()} | (lengths or {})
+    audio_ms = audio_ms or {}
     jobs = [Job(id=name, path=name) for name in batches]
     split, run = SplitFiles("/nowhere"), Run()
     queued = list(jobs)
@@ -37,7 +40,8 @@ def simulate(
         if worker in running:
             job, part, index = running.pop(worker)
             if part is Part.PLAN:
-                split.planned(job.id, [int(s * 1000) for s in lengths[job.id]], [])
+                batch_ms = [int(s * 1000) for s in lengths[job.id]]
+                split.planned(job.id, batch_ms, [], audio_ms.get(job.id, sum(batch_ms)))
             elif part is Part.BATCH:
                 split.batch_done(job.id, index)
             else:
@@ -107,3 +111,34 @@ def test_the_longest_batches_run_first_so_the_workers_finish_a_file_together() -
     # The two workers' last batches end within one short batch of each other.
     last_two = sorted(ends)[-2:]
     assert last_two[1] - last_two[0] <= 2.0 and starts == [last_two[1]]
+
+
+def test_the_last_short_files_of_a_queue_share_their_batches_so_the_workers_end_together() -> None:
+    # The last two files: one of many short batches, one of a few long ones. Each on its own
+    # worker, the second would still run its long batches when the first is done.
+    files = {"f0": [4.0], "f1": [4.0], "short": [1.0] * 8, "long": [2.0, 8.0, 8.0]}
+    run = simulate({name: len(b) for name, b in files.items()}, workers=2, lengths=files)
+    long_batches = [(w, i) for _, _, w, name, part, i in run.parts if name == "long" and i > 0]
+    assert len({w for w, _ in long_batches}) == 2  # its two 8 s batches ran side by side
+    end = max(e for _, e, *_ in run.parts)
+    lasts = [max(e for _, e, worker, *_ in run.parts if worker == w) for w in ("w0", "w1")]
+    assert end - min(lasts) <= 2.0  # idle at the end: one short batch and one assembly
+
+
+def test_long_files_are_not_moved_between_workers_to_balance_them() -> None:
+    # Over SWITCH_MS: a worker helps another file only once its own has no batch left.
+    long_ms = 20 * 60 * 1000
+    files = {"f0": [2.0, 3.0, 30.0], "f1": [2.0, 3.0, 4.0, 5.0, 6.0, 40.0]}
+    run = simulate(
+        {name: len(b) for name, b in files.items()},
+        workers=2,
+        lengths=files,
+        audio_ms={name: long_ms for name in files},
+    )
+    switches = 0
+    for w in ("w0", "w1"):
+        mine = [
+            name for _, _, worker, name, part, _ in run.parts if worker == w and part is Part.BATCH
+        ]
+        switches += sum(1 for a, b in pairwise(mine) if a != b)
+    assert switches <= 1  # the worker done first moves once, to help the other file
