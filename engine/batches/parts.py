@@ -33,7 +33,6 @@ from engine.protocol import (
 )
 
 if TYPE_CHECKING:
-
     from engine.backend import Backend
 
 

@@ -221,7 +221,7 @@ class WorkerPool(QObject):
             self._finish(job, JobState.CANCELLED, Error(job.id, ErrorCode.CANCELLED, "cancelled"))
         elif job.state.active:
             self._cancelling.add(job_id)
-            holders = [h for h in self._slots.handles() if h.job_id == job_id]
+            holders = self._slots.handles(job_id)
             for handle in holders:
                 handle.cancel()
             if not holders:  # a split file between parts: nothing runs to answer the cancel
@@ -413,8 +413,8 @@ class WorkerPool(QObject):
     def _stop_parts(self, job_id: str, ended: WorkerSlot) -> None:
         """After a split file ended: stop its parts still running on other workers (their
         ends, some at once, find the file finished and change nothing)."""
-        for handle in self._slots.handles():
-            if handle.job_id == job_id and handle is not ended.handle:
+        for handle in self._slots.handles(job_id):
+            if handle is not ended.handle:
                 handle.cancel()
 
     def _finish(self, job: Job, state: JobState, error: Error | None) -> None:

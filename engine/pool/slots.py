@@ -15,9 +15,14 @@ class WorkerSlots:
     def __init__(self) -> None:
         self.all: list[WorkerSlot] = []
 
-    def handles(self) -> list[WorkerHandle]:
-        """The live worker processes' handles."""
-        return [s.handle for s in self.all if s.handle is not None]
+    def handles(self, job_id: str | None = None) -> list[WorkerHandle]:
+        """The live worker processes' handles (only those running a part of `job_id`, if
+        given)."""
+        return [
+            s.handle
+            for s in self.all
+            if s.handle is not None and (job_id is None or s.handle.job_id == job_id)
+        ]
 
     def ready_count(self) -> int:
         """Workers with their models loaded."""
@@ -29,11 +34,7 @@ class WorkerSlots:
 
     def pids(self, job_id: str | None = None) -> list[int]:
         """Process ids of the live workers (only those running a part of `job_id`, if given)."""
-        return [
-            h.pid
-            for h in self.handles()
-            if h.pid is not None and (job_id is None or h.job_id == job_id)
-        ]
+        return [h.pid for h in self.handles(job_id) if h.pid is not None]
 
     def broken(self) -> list[Error]:
         """Why each broken slot gave up (empty while every slot works)."""

@@ -175,10 +175,7 @@ class SplitFiles:
             if file.job.id == held or (file.audio_ms is not None and file.audio_ms <= SWITCH_MS)
         ]
         if cheap:
-            file, index = max(
-                cheap,
-                key=lambda c: (c[0].batch_ms[c[1]] if c[0].batch_ms else 0, c[0].job.id == held),
-            )
+            file, index = max(cheap, key=lambda c: (c[0].length_ms(c[1]), c[0].job.id == held))
             return Work(file.job, Part.BATCH, index)
         file, index = next(((f, i) for f, i in pending if f.job.id == held), pending[0])
         return Work(file.job, Part.BATCH, index)
