@@ -6,7 +6,10 @@ sub-model calls are steered (engine.backend routes every one through `SplitCalls
 - plan: VAD runs; the first ASR call ends the run (`PlanReady`): the VAD output is the plan.
 - batch: VAD is replayed from the plan; the ASR calls of this batch and their speaker
   embeddings run and are kept; earlier calls get placeholders FunASR only collects; the run
-  ends (`BatchReady`) once the batch's last embedding is computed.
+  ends (`BatchReady`) once the batch's last embedding is computed. Where FunASR runs each
+  segment alone (the CPU), the replayed VAD holds only the batch's segments, so its loop
+  starts at the batch instead of walking every earlier segment (0.7 ms each with full-size
+  models: for a 2-hour meeting's ~1,000 batches, minutes of a run).
 - assemble: VAD, ASR and embeddings are replayed from the checkpoints; punctuation,
   clustering, sentences and speaker assignment run as FunASR runs them.
 
@@ -47,6 +50,7 @@ class SplitCalls:
         stored: dict[int, BatchResult] | None = None,
         on_segment: Callable[[int, dict[str, Any]], None] | None = None,
         speakers: bool = False,
+        only_the_batch: bool = False,
     ) -> None:
         self.plan = plan
         self.run = run  # sorted positions [start, end) that run for real
@@ -60,6 +64,8 @@ class SplitCalls:
         # Whether FunASR embeds each segment's windows after its ASR call (a speaker model
         # is loaded and diarization is on): then the last embedding, not the ASR, ends a batch.
         self.with_speakers = speakers
+        # A batch run replays only its own segments (valid where each runs alone).
+        self.only_the_batch = only_the_batch and run is not None
 
     @property
     def planning(self) -> bool:
@@ -76,7 +82,7 @@ class SplitCalls:
         """The output FunASR gets for one sub-model call."""
         if role == "vad":
             if self.plan is not None:
-                return copy.deepcopy(self.plan.vad)
+                return self._replayed_vad(self.plan)
             output = real()
             self.vad = json_copy(output)
             return output
@@ -95,6 +101,20 @@ class SplitCalls:
         asr = [self.asr[p] for p in positions]
         spk = [self.spk[p] for p in positions] if self.with_speakers else None
         return BatchResult(asr=asr, spk=spk)
+
+    def _replayed_vad(self, plan: FilePlan) -> list[dict[str, Any]]:
+        """The plan's VAD output, or only the batch's segments in time order. FunASR sorts
+        those by length, stably, as it sorted all of them, so they come in the order of
+        the batch, and the positions count on from the batch's first."""
+        vad = copy.deepcopy(plan.vad)
+        if not self.only_the_batch or not vad:
+            return vad
+        assert self.run is not None
+        start, end = self.run
+        kept = sorted(plan.order[start:end])
+        vad[0]["value"] = [vad[0]["value"][i] for i in kept]
+        self._position = start
+        return vad
 
     def _asr(self, input: list[Any], real: Callable[[], Any]) -> list[dict[str, Any]]:
         if self.planning:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from engine.batches import store
 from engine.batches.audio_cache import AudioCache
 from engine.batches.plan import (
-    BATCH_SIZE_S,
     BATCH_SIZE_THRESHOLD_S,
     FilePlan,
+    batch_size_s,
     models_identity,
     plan_key,
     source_identity,
@@ -60,7 +60,7 @@ def current_key(backend: Backend, command: Plan | RunBatch | Assemble) -> str:
     asr_options = {
         "hotwords": command.options.hotwords.strip(),
         "diarize": command.options.diarize,
-        "batch_size_s": BATCH_SIZE_S,
+        "batch_size_s": batch_size_s(backend.effective_device),
         "batch_size_threshold_s": BATCH_SIZE_THRESHOLD_S,
     }
     models = models_identity(backend.models.as_dict())
@@ -82,7 +82,8 @@ def _plan(backend: Backend, command: Plan, events: JobEvents, cache: AudioCache)
         if audio.size:
             backend.transcribe(audio, command.options, events.hooks(), calls)
         audio_ms = audio.size * 1000 // SAMPLE_RATE
-        plan = FilePlan.build(key, audio_ms, calls.vad or [], BATCH_SIZE_S, BATCH_SIZE_THRESHOLD_S)
+        size = batch_size_s(backend.effective_device)
+        plan = FilePlan.build(key, audio_ms, calls.vad or [], size, BATCH_SIZE_THRESHOLD_S)
         store.save_plan(command.folder, plan)
     done = store.finished_batches(command.folder, plan)
     return Planned(command.job, plan.audio_ms, plan.batch_ms(), done)
@@ -120,7 +121,13 @@ def _batch(backend: Backend, command: RunBatch, events: JobEvents, cache: AudioC
         )
 
     speakers = backend.has_speakers and command.options.diarize
-    calls = SplitCalls(plan, run=(start, end), on_segment=on_segment, speakers=speakers)
+    calls = SplitCalls(
+        plan,
+        run=(start, end),
+        on_segment=on_segment,
+        speakers=speakers,
+        only_the_batch=backend.runs_segments_alone,
+    )
     backend.transcribe(audio, command.options, events.hooks(), calls)
     store.save_batch(command.folder, command.index, calls.batch_result())
     return BatchDone(command.job, command.index, speech_ms)

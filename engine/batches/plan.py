@@ -21,13 +21,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-# FunASR's own default for the threshold; batch_size_s is ours (see bench/batch_size.py):
-# small enough that a 5-minute file makes several batches to spread over workers.
-# FUNSCRIBE_BATCH_SIZE_S overrides it (the benchmark compares sizes; the plan key holds it).
+# FunASR's own default for the threshold; batch_size_s is ours on the CPU, where a batch is
+# only the unit a worker runs and saves (see bench/batch_size.py and docs/batches.md): 3 s
+# makes nearly every segment its own batch, so the workers share the end of a queue finely
+# and finish together. FUNSCRIBE_BATCH_SIZE_S overrides it (the benchmark compares sizes;
+# the plan key holds it). On a GPU a batch is one padded call: FunASR's default 300 s.
 BATCH_SIZE_ENV = "FUNSCRIBE_BATCH_SIZE_S"
-BATCH_SIZE_S = max(1, int(os.environ.get(BATCH_SIZE_ENV, "") or 30))
+BATCH_SIZE_S = max(1, int(os.environ.get(BATCH_SIZE_ENV, "") or 3))
+GPU_BATCH_SIZE_S = 300
 BATCH_SIZE_THRESHOLD_S = 60
 PLAN_FORMAT = 1
+
+
+def batch_size_s(device: str) -> int:
+    """The `batch_size_s` for FunASR's effective device (the one its models run on)."""
+    return BATCH_SIZE_S if device == "cpu" else GPU_BATCH_SIZE_S
 
 
 def pack(lengths_ms: Sequence[int], batch_size_s: int, threshold_s: int) -> list[tuple[int, int]]:

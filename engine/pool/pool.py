@@ -40,6 +40,7 @@ from engine.protocol import (
 
 __all__ = ["MAX_CRASHES", "PoolConfig", "WorkerPool"]
 
+
 class WorkerPool(QObject):
     """Runs submitted files on N warm workers; every job change is announced by a signal."""
 
@@ -403,8 +404,11 @@ class WorkerPool(QObject):
                 return True
             if self._crashes.add(job.id):
                 return True
-            # The last crash allowed: the file ends as a whole file would (state_after
-            # counts this crash once more, past the limit).
+            # The last crash allowed (counted just now): the file fails with it.
+            self._split.forget(job.id)
+            self._finish(job, JobState.FAILED, end)
+            self._stop_parts(job.id, slot)
+            return True
         if isinstance(end, Result):
             self.partEnded.emit(job.id, Part.ASSEMBLE.value, -1, pid, False)
         self._split.forget(job.id)

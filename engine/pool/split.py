@@ -220,5 +220,7 @@ class SplitFiles:
             del file.running[index]
 
     def forget(self, job_id: str) -> SplitFile | None:
-        """The file ended (done, failed, cancelled or queued again)."""
+        """The file ended (done, failed, cancelled or queued again): no worker's decoded
+        copy of it is worth keeping any more."""
+        self.held = {worker: held for worker, held in self.held.items() if held != job_id}
         return self.files.pop(job_id, None)

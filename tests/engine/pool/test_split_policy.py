@@ -142,3 +142,14 @@ def test_long_files_are_not_moved_between_workers_to_balance_them() -> None:
         ]
         switches += sum(1 for a, b in pairwise(mine) if a != b)
     assert switches <= 1  # the worker done first moves once, to help the other file
+
+
+def test_a_file_that_ended_is_held_by_no_worker() -> None:
+    split, job, other = SplitFiles("/nowhere"), Job(id="a", path="a"), Job(id="b", path="b")
+    for worker, queued in (("w0", [job, other]), ("w1", [other])):
+        work = split.next_work(worker, queued)
+        assert work is not None and work.part is Part.PLAN
+        split.started(work, worker)
+    assert split.held == {"w0": "a", "w1": "b"}
+    split.forget("a")
+    assert split.held == {"w1": "b"}  # an entry per file that ran would grow all session
