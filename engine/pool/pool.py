@@ -379,11 +379,8 @@ class WorkerPool(QObject):
         pid = slot.handle.pid if slot.handle is not None and slot.handle.pid else 0
         if isinstance(end, Planned | BatchDone) and requested:
             # The cancel crossed this end on its way: the file ends cancelled now.
-            self._split.forget(job.id)
-            self._cancelling.discard(job.id)
-            self._finish(job, JobState.CANCELLED, Error(job.id, ErrorCode.CANCELLED, "cancelled"))
-            self._stop_parts(job.id, slot)
-            return True
+            cancelled = Error(job.id, ErrorCode.CANCELLED, "cancelled")
+            return self._end_split_file(job, slot, JobState.CANCELLED, cancelled)
         if isinstance(end, Planned):
             self._split.planned(job.id, end.batch_ms, end.done, end.audio_ms)
         elif isinstance(end, BatchDone):
@@ -405,14 +402,20 @@ class WorkerPool(QObject):
             if self._crashes.add(job.id):
                 return True
             # The last crash allowed (counted just now): the file fails with it.
-            self._split.forget(job.id)
-            self._finish(job, JobState.FAILED, end)
-            self._stop_parts(job.id, slot)
-            return True
+            return self._end_split_file(job, slot, JobState.FAILED, end)
         if isinstance(end, Result):
             self.partEnded.emit(job.id, Part.ASSEMBLE.value, -1, pid, False)
         self._split.forget(job.id)
         return False
+
+    def _end_split_file(self, job: Job, slot: WorkerSlot, state: JobState, error: Error) -> bool:
+        """A split file ends here in `state`: its other parts are stopped. True (handled)."""
+        assert self._split is not None
+        self._split.forget(job.id)
+        self._cancelling.discard(job.id)
+        self._finish(job, state, error)
+        self._stop_parts(job.id, slot)
+        return True
 
     def _stop_parts(self, job_id: str, ended: WorkerSlot) -> None:
         """After a split file ended: stop its parts still running on other workers (their

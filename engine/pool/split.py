@@ -152,11 +152,11 @@ class SplitFiles:
         for file in files:
             if file.ready_to_assemble():
                 return Work(file.job, Part.ASSEMBLE)
-        for file in files:
-            index = file.next_batch()
-            if file.owner is worker and index is not None and queued:
-                return Work(file.job, Part.BATCH, index)
         if queued:
+            for file in files:
+                index = file.next_batch() if file.owner is worker else None
+                if index is not None:
+                    return Work(file.job, Part.BATCH, index)
             return Work(queued[0], Part.PLAN)
         return self._balanced_batch(worker, files)
 
