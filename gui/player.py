@@ -11,6 +11,14 @@ backend waits for that thread, and that thread can need the GIL itself (it calls
 QAudioOutput's PySide wrapper, which takes it): a deadlock seen at window close in CI (main
 thread in QObject::disconnect under stop(), the audio thread in PyGILState_Ensure). From
 the event loop no Python frame holds the GIL.
+
+The backend's threads also call our objects' `connectNotify`/`disconnectNotify` (its
+renderer connects to the audio output's signals, and its destructor disconnects them).
+Those are virtuals of PySide's wrapper classes, and the first call on each object takes
+the GIL to look for a Python override, while holding Qt's connection lock: a main thread
+holding the GIL and waiting for that lock (any connect) deadlocked a test run. Shiboken
+keeps "no override" per object for good, so `_settle_overrides` makes those first calls
+from this thread, where the GIL is ours.
 """
 
 from __future__ import annotations
@@ -59,6 +67,7 @@ class Player(QObject):
         self._player: Any = QMediaPlayer(self)
         self._output = QAudioOutput(self)
         self._player.setAudioOutput(self._output)
+        _settle_overrides(self._output.volumeChanged, self._player.sourceChanged)
         self._source: Path | None = None
         self._pending_ms: int | None = None
         self._switching = False  # a queued new source has not reached the player yet
@@ -176,6 +185,18 @@ class Player(QObject):
             self.loaded.emit()
         elif status == self._invalid:
             self.failed.emit(self._player.errorString())
+
+
+def _settle_overrides(*signals: Any) -> None:
+    """Connect and disconnect once on each signal's object, here, with the GIL (see the
+    module's note): later calls of those virtuals from other threads do not take it."""
+    for signal in signals:
+        signal.connect(_ignore)
+        signal.disconnect(_ignore)
+
+
+def _ignore(*_args: Any) -> None:
+    """A slot that does nothing."""
 
 
 def make_player(parent: QObject | None = None) -> Player | None:
