@@ -5,16 +5,16 @@
 The four-file throughput set-up (c) loses its busy share in one idle span at the end: one
 worker runs the last batch and assembly while the other has nothing left. How long that
 span is depends on the size of the last batches, so this runs the pool's own policy
-(`engine.pool.split.SplitFiles.next_work`) over each file's batches as the real VAD and
-`engine.batches.plan.pack` make them at each size, with plan, assembly and batch times
-drawn around measured values, and reports the busy share (busy worker-seconds over
-workers x makespan). No models run but the VAD: seconds, not minutes.
+(`engine.pool.split.SplitFiles.next_work`, on `engine.testing.split_simulation`'s clock)
+over each file's batches as the real VAD and `engine.batches.plan.pack` make them at each
+size, with plan, assembly and batch times drawn around measured values, and reports the
+busy share (busy worker-seconds over workers x makespan). No models run but the VAD:
+seconds, not minutes.
 """
 
 from __future__ import annotations
 
 import argparse
-import heapq
 import random
 import statistics
 import sys
@@ -23,8 +23,8 @@ from pathlib import Path
 
 from bench.common import AUDIO, MODELS, table
 from engine.batches.plan import BATCH_SIZE_THRESHOLD_S, pack, sorted_order
-from engine.pool.jobs import Job
-from engine.pool.split import Part, SplitFiles
+from engine.pool.split import Part
+from engine.testing.split_simulation import simulate
 
 SIZES = (30, 10, 4, 3, 1)
 TRIALS = 300
@@ -62,45 +62,17 @@ def batch_ms(segments: list[tuple[int, int]], batch_size_s: int) -> list[int]:
     return [sum(lengths[a:b]) for a, b in pack(lengths, batch_size_s, BATCH_SIZE_THRESHOLD_S)]
 
 
-def simulate(files: list[list[int]], workers: int, costs: Costs, rng: random.Random) -> float:
-    """One run of the queue `files` (each its batches' speech ms): the busy share."""
-    jobs = [Job(id=f"f{i}", path=f"f{i}") for i in range(len(files))]
-    lengths = {job.id: batches for job, batches in zip(jobs, files, strict=True)}
-    split, queued = SplitFiles("/nowhere"), list(jobs)
-    clock = [(0.0, i, f"w{i}") for i in range(workers)]
-    running: dict[str, tuple[Job, Part, int]] = {}
-    waiting: list[str] = []
-    busy = end = 0.0
-    while clock:
-        now, order, worker = heapq.heappop(clock)
-        if worker in running:
-            job, part, index = running.pop(worker)
-            if part is Part.PLAN:
-                split.planned(job.id, lengths[job.id], [], sum(lengths[job.id]))
-            elif part is Part.BATCH:
-                split.batch_done(job.id, index)
-            else:
-                split.forget(job.id)
-        work = split.next_work(worker, queued)
-        if work is None:
-            waiting.append(worker)
-            continue
-        if work.part is Part.PLAN:
-            queued.remove(work.job)
-        split.started(work, worker)
-        mean = {
-            Part.PLAN: costs.plan_s,
-            Part.ASSEMBLE: costs.assemble_s,
-            Part.BATCH: lengths[work.job.id][work.index] / 1000 / costs.speech_per_second,
-        }[work.part]
-        seconds = mean * rng.uniform(1 - costs.spread, 1 + costs.spread) + costs.per_part_s
-        running[worker] = (work.job, work.part, work.index)
-        busy, end = busy + seconds, max(end, now + seconds)
-        heapq.heappush(clock, (now + seconds, order, worker))
-        for idle in waiting:  # a finished part may give them something: they look again
-            heapq.heappush(clock, (now + seconds, order + 1, idle))
-        waiting.clear()
-    return busy / (workers * end)
+def busy_share(files: list[list[int]], workers: int, costs: Costs, rng: random.Random) -> float:
+    """One run of the queue `files` (each its batches' speech ms), part times drawn at random."""
+    means = {Part.PLAN: costs.plan_s, Part.ASSEMBLE: costs.assemble_s}
+
+    def seconds(job: str, part: Part, index: int) -> float:
+        speech_s = batch_ms[job][index] / 1000
+        mean = speech_s / costs.speech_per_second if part is Part.BATCH else means[part]
+        return mean * rng.uniform(1 - costs.spread, 1 + costs.spread) + costs.per_part_s
+
+    batch_ms = {f"f{i}": batches for i, batches in enumerate(files)}
+    return simulate(batch_ms, workers, seconds).busy_share
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     for size in (int(s) for s in args.sizes.split(",")):
         files = [batch_ms(s, size) for s in segments]
         rng = random.Random(size)
-        shares = sorted(simulate(files, args.workers, Costs(), rng) for _ in range(args.trials))
+        shares = sorted(busy_share(files, args.workers, Costs(), rng) for _ in range(args.trials))
         rows.append(
             [
                 size,

@@ -173,7 +173,7 @@ class Backend:
             # across jobs (FunASR #1839, #2116) and each extra GB is one worker fewer.
             # Not after a batch: its buffers are a few segments' worth, and handing them
             # back makes the next batch fault them in again (CAM++ ran 16-20% slower).
-            if calls is None or calls.run is None:
+            if calls is None or not calls.is_batch:
                 release_freed_memory()
         counter.finish()
         self.speaker_embeddings = recorder.embeddings(counter.pending, audio.size, self.models.spk)

@@ -72,6 +72,11 @@ class SplitCalls:
         """True for the plan run (no plan given)."""
         return self.plan is None
 
+    @property
+    def is_batch(self) -> bool:
+        """True for a batch run (it computes a range of segments and stops)."""
+        return self.run is not None
+
     def reports(self, role: str) -> bool:
         """Whether the job's usual progress counter should see this kind of call."""
         if self.planning:

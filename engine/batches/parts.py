@@ -55,12 +55,13 @@ def run_part(
         cache.forget(command.path)
 
 
-def current_key(backend: Backend, command: Plan | RunBatch | Assemble) -> str:
-    """The plan key for this file, model set and the options that change a batch's result."""
+def current_key(backend: Backend, command: Plan | RunBatch | Assemble, size: int) -> str:
+    """The plan key for this file, model set, batch size and the options that change a
+    batch's result."""
     asr_options = {
         "hotwords": command.options.hotwords.strip(),
         "diarize": command.options.diarize,
-        "batch_size_s": batch_size_s(backend.effective_device),
+        "batch_size_s": size,
         "batch_size_threshold_s": BATCH_SIZE_THRESHOLD_S,
     }
     models = models_identity(backend.models.as_dict())
@@ -74,7 +75,8 @@ def _plan(backend: Backend, command: Plan, events: JobEvents, cache: AudioCache)
     if backend.models.vad is None:
         raise ValueError("a file runs as batches only with a VAD model")
     audio = cache.get(command.path, events.on_decode)
-    key = current_key(backend, command)
+    size = batch_size_s(backend.effective_device)
+    key = current_key(backend, command, size)
     plan = store.load_plan(command.folder)
     if plan is None or plan.key != key:
         store.remove(command.folder)  # another file, model set or options: nothing to reuse
@@ -82,7 +84,6 @@ def _plan(backend: Backend, command: Plan, events: JobEvents, cache: AudioCache)
         if audio.size:
             backend.transcribe(audio, command.options, events.hooks(), calls)
         audio_ms = audio.size * 1000 // SAMPLE_RATE
-        size = batch_size_s(backend.effective_device)
         plan = FilePlan.build(key, audio_ms, calls.vad or [], size, BATCH_SIZE_THRESHOLD_S)
         store.save_plan(command.folder, plan)
     done = store.finished_batches(command.folder, plan)
@@ -91,7 +92,8 @@ def _plan(backend: Backend, command: Plan, events: JobEvents, cache: AudioCache)
 
 def _checked_plan(backend: Backend, command: RunBatch | Assemble) -> FilePlan:
     plan = store.load_plan(command.folder)
-    if plan is None or plan.key != current_key(backend, command):
+    size = batch_size_s(backend.effective_device)
+    if plan is None or plan.key != current_key(backend, command, size):
         raise RuntimeError(f"no current plan in {command.folder}; plan the file again")
     return plan
 

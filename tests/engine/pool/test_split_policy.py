@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import heapq
-from dataclasses import dataclass, field
 from itertools import pairwise
 
-from engine.pool.jobs import Job, JobState
+from engine.pool.jobs import Job
 from engine.pool.split import Part, SplitFiles
-
-
-@dataclass
-class Run:
-    """Who ran what when, and when each worker was idle while work existed."""
-
-    parts: list[tuple[float, float, str, str, Part, int]] = field(default_factory=list)
-    idle_while_queued: list[tuple[float, str]] = field(default_factory=list)
+from engine.testing.split_simulation import SimulatedRun
+from engine.testing.split_simulation import simulate as simulate_policy
 
 
 def simulate(
@@ -24,51 +16,19 @@ def simulate(
     batch_s: float = 10.0,
     lengths: dict[str, list[float]] | None = None,
     audio_ms: dict[str, int] | None = None,
-) -> Run:
+) -> SimulatedRun:
     """Files named by id with their batch count; plan and assembly take 1 s, a batch `batch_s`
     (or, for a file in `lengths`, its own batch lengths in seconds)."""
     lengths = {name: [batch_s] * count for name, count in batches.items()} | (lengths or {})
-    audio_ms = audio_ms or {}
-    jobs = [Job(id=name, path=name) for name in batches]
-    split, run = SplitFiles("/nowhere"), Run()
-    queued = list(jobs)
-    clock: list[tuple[float, int, str]] = [(0.0, i, f"w{i}") for i in range(workers)]
-    running: dict[str, tuple[Job, Part, int]] = {}
-    waiting: list[str] = []
-    while clock:
-        now, order, worker = heapq.heappop(clock)
-        if worker in running:
-            job, part, index = running.pop(worker)
-            if part is Part.PLAN:
-                batch_ms = [int(s * 1000) for s in lengths[job.id]]
-                split.planned(job.id, batch_ms, [], audio_ms.get(job.id, sum(batch_ms)))
-            elif part is Part.BATCH:
-                split.batch_done(job.id, index)
-            else:
-                split.forget(job.id)
-                job.move_to(JobState.DONE)
-        work = split.next_work(worker, queued)
-        if work is None:
-            if queued:
-                run.idle_while_queued.append((now, worker))
-            waiting.append(worker)
-            continue
-        if work.part is Part.PLAN:
-            queued.remove(work.job)
-            work.job.move_to(JobState.RUNNING)
-        split.started(work, worker)
-        seconds = lengths[work.job.id][work.index] if work.part is Part.BATCH else 1.0
-        running[worker] = (work.job, work.part, work.index)
-        run.parts.append((now, now + seconds, worker, work.job.id, work.part, work.index))
-        heapq.heappush(clock, (now + seconds, order, worker))
-        # A finished part may give the waiting workers something: they look again then.
-        for idle in waiting:
-            heapq.heappush(clock, (now + seconds, order + 1, idle))
-        waiting.clear()
-    return run
+
+    def seconds(job: str, part: Part, index: int) -> float:
+        return lengths[job][index] if part is Part.BATCH else 1.0
+
+    batch_ms = {name: [int(s * 1000) for s in lengths[name]] for name in batches}
+    return simulate_policy(batch_ms, workers, seconds, audio_ms)
 
 
-def _workers_of(run: Run, job: str) -> set[str]:
+def _workers_of(run: SimulatedRun, job: str) -> set[str]:
     return {
         worker for _, _, worker, name, part, _ in run.parts if name == job and part is Part.BATCH
     }
