@@ -2,7 +2,7 @@
 
 A thread that takes the GIL while holding one of Qt's locks deadlocks against a main thread
 that holds the GIL and wants that lock: it happened in CI (the run hung until its limit,
-with no Python frame a timeout could interrupt). gdb stops at every `GilState::acquire` and
+with no Python frame a timeout could interrupt). gdb stops at every `PyGILState_Ensure` and
 names the thread; only the main thread may appear.
 """
 
@@ -24,7 +24,7 @@ GDB_SCRIPT = """\
 set pagination off
 set breakpoint pending on
 handle SIGPIPE nostop noprint
-break Shiboken::GilState::acquire
+break PyGILState_Ensure
 commands
 silent
 if $_thread != 1
