@@ -85,6 +85,7 @@ class _Slot:
     node: str | None = None
     load_seconds: float | None = None
     files: int = 0
+    deaths: int = 0  # seen by the driver; a restart may still be under way when the run ends
     failure: Error | None = None  # why it is DEAD before the run ended
     throughput: Throughput = field(default_factory=Throughput)
 
@@ -100,6 +101,7 @@ class _Slot:
             "node": self.node,
             "pids": self.pids,
             "restarts": max(0, len(self.pids) - 1),
+            "deaths": self.deaths,
             "files": self.files,
             "load_seconds": self.load_seconds,
             "state": self.state.value,
@@ -164,9 +166,9 @@ class ClusterBatch:
         for note in self._plan.notes:
             self._view.message(f"note: {note}")
         try:
-            with _terminate_as_interrupt():
+            with _terminate_as_interrupt() as received:
                 self._start_actors()
-                self._loop(started)
+                self._loop(started, received)
         except KeyboardInterrupt as exc:
             self._interrupted = exc.args[0] if exc.args else int(signal.SIGINT)
             self._view.message("interrupted: stopping actors")
@@ -247,8 +249,10 @@ class ClusterBatch:
 
     # ---- the loop ---------------------------------------------------------------------------
 
-    def _loop(self, started: float) -> None:
+    def _loop(self, started: float, received: list[int]) -> None:
         while any(not r.job.state.finished for r in self._records):
+            if received:  # a signal whose KeyboardInterrupt was lost on the way
+                raise KeyboardInterrupt(received[0])
             self._dispatch()
             waiting = [s for s in self._slots if s.state in (ActorState.STARTING, ActorState.BUSY)]
             if not waiting:
@@ -353,6 +357,7 @@ class ClusterBatch:
         why = f"actor {slot.index} (pid {slot.pid} on {slot.node}) died: {type(exc).__name__}"
         record.retries.append(why)
         record.avoid.add(slot.index)
+        slot.deaths += 1
         slot.job = None
         # Ray is restarting it (or it is gone for good): its next hello says which.
         slot.waiting_on = slot.actor.hello.remote()
@@ -429,17 +434,23 @@ def _first_line(exc: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM ends the run as Ctrl-C does (KeyboardInterrupt carrying the signal number)."""
+def _terminate_as_interrupt() -> Iterator[list[int]]:
+    """Ctrl-C and SIGTERM end the run: KeyboardInterrupt carrying the signal number, and the
+    number kept in the yielded list. The handler runs wherever the main thread is, Ray's own
+    code included, and an exception raised there can be lost (a CI run went on to the end
+    after one Ctrl-C); the loop checks the list too, so the signal still ends the run."""
+    received: list[int] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield received
         return
 
-    def on_term(signum: int, _frame: object) -> None:
+    def on_signal(signum: int, _frame: object) -> None:
+        received.append(signum)
         raise KeyboardInterrupt(signum)
 
-    old = signal.signal(signal.SIGTERM, on_term)
+    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield received
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for signum, handler in old.items():
+            signal.signal(signum, handler)

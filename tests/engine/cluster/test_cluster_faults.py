@@ -58,8 +58,11 @@ def test_a_killed_actor_loses_no_file_and_the_summary_names_the_retried_one(
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         f"long{i}.srt" for i in range(4)
     ]
-    restarted = [a for a in report["actors"] if a["restarts"]]
-    assert [a["pids"][0] for a in restarted] == [killed[0][1]]
+    # The other actor may finish the queue before Ray has restarted this one: its death is
+    # what the driver always sees.
+    died = [a for a in report["actors"] if a["deaths"]]
+    assert [(a["pids"][0], a["deaths"]) for a in died] == [(killed[0][1], 1)]
+    assert all(a["restarts"] <= a["deaths"] for a in report["actors"])
     err = capsys.readouterr().err
     assert "4 files: 4 done, 0 failed, 0 cancelled" in err
     assert re.search(rf"retried:\n  {re.escape(killed[0][0])}: actor \d \(pid {killed[0][1]}", err)
