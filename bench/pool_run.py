@@ -139,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             "wall": 0.0,
             "jobs": [],
             "worker_cpu_seconds": 0.0,
+            "host_cpu_seconds": 0.0,  # this process: the pool, its Qt loop, the sampling
             "busy_worker_seconds": 0.0,
         }
         spawned = time.time()
@@ -152,8 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         pool = pools[name]
         pids = pool.worker_pids()
         cpu_before = {pid: cpu_seconds(pid) for pid in pids}
+        host_before = time.process_time()
         batch = run_batch(pool, loop, args.files[int(first) : int(end)])
         out[name]["worker_cpu_seconds"] += sum(cpu_seconds(p) - cpu_before[p] for p in pids)
+        out[name]["host_cpu_seconds"] += time.process_time() - host_before
         out[name]["wall"] += batch["wall"]
         out[name]["jobs"] += batch["jobs"]
         out[name].setdefault("busy_changes", []).append(batch["busy_changes"])

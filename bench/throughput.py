@@ -99,6 +99,8 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         "job_speed": mean(j["audio_seconds"] / j["wall"] for j in jobs),
         "busy_share": busy / (raw["workers"] * raw["wall"]),
         "cpu_per_audio": raw["worker_cpu_seconds"] / audio,
+        # What the pool's own process took from the cores meanwhile (0 where not measured).
+        "host_cpu_share": raw.get("host_cpu_seconds", 0.0) / raw["wall"],
         "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
         "jobs": jobs,
         "idle": idle_spans(raw.get("busy_changes", []), raw["workers"]),
