@@ -71,7 +71,8 @@ def run_batch(pool: WorkerPool, loop: QEventLoop, files: list[str]) -> dict[str,
 
     pool.jobChanged.connect(changed)
     started = time.time()
-    ids = [pool.submit(path) for path in files]
+    with pool.adding():
+        ids = [pool.submit(path) for path in files]
     wait_until(loop, lambda: all(pool.job(i).state.finished for i in ids), 3600, tick)
     wall = time.time() - started
     pool.jobChanged.disconnect(changed)

@@ -50,6 +50,18 @@ def decode_audio(
         return _decode_stream(container, stream, total_ms, path, on_progress)
 
 
+def probe_duration_ms(path: str) -> int | None:
+    """How long the first audio stream of `path` is, from the container's header (nothing is
+    decoded: milliseconds); None where it cannot be read or the header does not say."""
+    try:
+        with av.open(path, metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                return None
+            return _duration_ms(container, container.streams.audio[0]) or None
+    except (OSError, av.error.FFmpegError, UnicodeDecodeError, ValueError):
+        return None
+
+
 def _duration_ms(container: av.container.InputContainer, stream: av.audio.AudioStream) -> int:
     if stream.duration is not None and stream.time_base is not None:
         return int(stream.duration * stream.time_base * 1000)

@@ -128,12 +128,13 @@ class MainWindow(QMainWindow):
         options = job_options(self.settings)
         added: list[str] = []
         duplicates = 0
-        for path in found.media:
-            if str(path) in waiting:
-                duplicates += 1
-                continue
-            added.append(self.pool.submit(str(path), options))
-            waiting.add(str(path))
+        with self.pool.adding():
+            for path in found.media:
+                if str(path) in waiting:
+                    duplicates += 1
+                    continue
+                added.append(self.pool.submit(str(path), options))
+                waiting.add(str(path))
         parts: list[str] = []
         if found.skipped:
             names = ", ".join(p.name for p in found.skipped[:3])

@@ -62,8 +62,9 @@ class Session(QObject):
         """Put the saved queue and transcripts back; returns how many jobs came back."""
         saved = self.store.load()
         self._transcripts.update(saved.transcripts)
-        for job in saved.jobs:
-            self.pool.restore(job)
+        with self.pool.adding():
+            for job in saved.jobs:
+                self.pool.restore(job)
         return len(saved.jobs)
 
     def job(self, job_id: str | None) -> Job | None:

@@ -30,6 +30,8 @@ class PoolConfig:
     load_timeout_s: float | None = DEFAULT_LOAD_TIMEOUT_S
     respawn_delay_ms: int = 500  # after the 2nd death in a row; doubles with each further one
     max_early_deaths: int = 3  # deaths in a row, before finishing a job, that break a slot
+    # With checkpoints: short files run whole while the queue is long (False: all as batches).
+    whole_files_while_queued: bool = True
 
     def worker_total(self) -> int:
         """Workers to run."""

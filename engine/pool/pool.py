@@ -12,13 +12,16 @@ each batch saved as it finishes; engine.pool.split says which worker runs which 
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
+from collections.abc import Iterator
 
 from PySide6.QtCore import QObject, Signal
 
 from engine.batches import store
 from engine.pool.config import PoolConfig
+from engine.pool.durations import FileDurations
 from engine.pool.eta import apply_progress
 from engine.pool.job_ends import MAX_CRASHES, PART_LOST, Crashes, state_after
 from engine.pool.job_queue import JobQueue
@@ -65,8 +68,10 @@ class WorkerPool(QObject):
     ) -> None:
         super().__init__(parent)
         self._config = config
-        # Files run as batches, checkpointed under this folder (None: whole files).
-        self._split = SplitFiles(checkpoints) if checkpoints else None
+        # Files run as batches, checkpointed under this folder (None: whole files); short
+        # ones whole while the queue is long (engine.pool.split, rule 3).
+        durations = FileDurations() if config.whole_files_while_queued else None
+        self._split = SplitFiles(checkpoints, durations) if checkpoints else None
         # True: a done file's checkpoints stay until release_checkpoints(), which the owner
         # calls once the transcript is on its disk (a kill in between loses nothing).
         self._owner_releases = owner_releases_checkpoints
@@ -75,6 +80,7 @@ class WorkerPool(QObject):
         self._crashes = Crashes()
         self._cancelling: set[str] = set()
         self._started = self._closing = self._had_work = False
+        self._holding = 0  # inside adding(): submitted files wait for the last one
         self._workers_shown = (-1, -1)
         self._broken_shown: list[str] = []
 
@@ -175,6 +181,17 @@ class WorkerPool(QObject):
             self.workersChanged.emit(*shown)
 
     # ---- jobs ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def adding(self) -> Iterator[None]:
+        """Submit several files inside: nothing starts until the last is queued (whether a
+        short file runs whole depends on the files queued behind it)."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+            self._dispatch()
 
     def submit(self, path: str, options: JobOptions | None = None) -> str:
         """Queue a file; returns the new job's id."""
@@ -281,7 +298,7 @@ class WorkerPool(QObject):
     # ---- dispatch and worker events -------------------------------------------------------
 
     def _dispatch(self) -> None:
-        if not self._started or self._closing:
+        if not self._started or self._closing or self._holding:
             return
         queued = self._jobs.queued()
         for slot in self._slots.all:
@@ -301,13 +318,14 @@ class WorkerPool(QObject):
 
     def _dispatch_part(self, slot: WorkerSlot, queued: list[Job]) -> None:
         assert self._split is not None and slot.handle is not None
-        work = self._split.next_work(slot, queued)
+        work = self._split.next_work(slot, queued, self._config.worker_total())
         if work is None:
             return
-        if work.part is Part.PLAN:
+        if work.part in (Part.PLAN, Part.WHOLE):
             queued.remove(work.job)
             self._start_attempt(work.job, slot)
-        self._split.started(work, slot)
+        if work.part is not Part.WHOLE:  # a whole file ends as in a pool without batches
+            self._split.started(work, slot)
         slot.handle.run(work.command(self._split.folder(work.job.id)))
         self.jobChanged.emit(work.job.id)
 

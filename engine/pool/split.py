@@ -4,7 +4,10 @@ The policy, in one place (`next_work`). A free worker takes, in this order:
 
 1. the assembly of a file whose batches are all saved (it finishes a file);
 2. while files wait in the queue: the next batch of the file it planned itself, else
-3. the plan of the next queued file (it becomes that file's owner);
+3. the next queued file: whole (one `transcribe`, no plan, batches or assembly) when it is
+   short and the files behind it hold at least twice its length for each other worker, so
+   split files still come after it to even out the end; else its plan (the worker becomes
+   that file's owner);
 4. when no file waits: the longest batch left among the running files whose audio is cheap
    to move (files up to `SWITCH_MS`, or the one the worker holds); with only long files,
    the next batch of the file it holds, else of the oldest running file (it helps).
@@ -12,8 +15,11 @@ The policy, in one place (`next_work`). A free worker takes, in this order:
 A file's "next" batch is its longest one not yet saved or running (see
 `SplitFile.next_batch`), so the short ones are left to fill the end.
 
-With more queued files than workers, rules 2 and 3 keep each file on the worker that planned
-it: whole files, one per worker, as before batches existed. When no file waits, rule 4 lets
+With more queued files than workers, rules 2 and 3 keep each file on one worker: whole files
+while the queue is long (the split path costs 6-8% more CPU, bench/results/batches.md), then
+files run as batches on the worker that planned them. A long file (over `SWITCH_MS`), one
+that has checkpoints already, and one whose length the header does not say always split,
+so they resume after a crash and can spread. When no file waits, rule 4 lets
 idle workers take batches of the running files, so one long file spreads over every worker,
 and the short files at the end of a queue share their batches longest first, so the workers
 finish together instead of one running the last batch and assembly alone. See
@@ -25,16 +31,22 @@ No Qt here: the pool (engine.pool.pool) sends the commands and feeds back their 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.batches.store import PLAN_NAME
 from engine.pool.jobs import Job
-from engine.protocol import Assemble, Plan, Progress, RunBatch, Stage
+from engine.protocol import Assemble, Plan, Progress, RunBatch, Stage, Transcribe
 
 # Files up to this long are cheap to move between workers (decoding one costs well under a
 # second); a worker leaves the file it holds for a longer one only when its own has no batch.
 SWITCH_MS = 5 * 60 * 1000
+# A file runs whole only while the files queued behind it hold this many times its length
+# for each other worker.
+WHOLE_MARGIN = 2
+
+DurationOf = Callable[[Job], "int | None"]  # a queued file's length in ms, None if unknown
 
 
 class Part(str, enum.Enum):
@@ -43,6 +55,7 @@ class Part(str, enum.Enum):
     PLAN = "plan"
     BATCH = "batch"
     ASSEMBLE = "assemble"
+    WHOLE = "whole"  # the file in one `transcribe`, as without batches
 
 
 @dataclass
@@ -53,9 +66,11 @@ class Work:
     part: Part
     index: int = -1  # the batch, for Part.BATCH
 
-    def command(self, folder: str) -> Plan | RunBatch | Assemble:
+    def command(self, folder: str) -> Plan | RunBatch | Assemble | Transcribe:
         """The protocol command for this work."""
         job = self.job
+        if self.part is Part.WHOLE:
+            return Transcribe(job=job.id, path=job.path, options=job.options)
         if self.part is Part.PLAN:
             return Plan(job=job.id, path=job.path, folder=folder, options=job.options)
         if self.part is Part.BATCH:
@@ -137,17 +152,18 @@ class SplitFile:
 class SplitFiles:
     """Every running split file, by job id, and the policy that hands out their parts."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, duration_of: DurationOf | None = None) -> None:
         self.root = Path(root)
         self.files: dict[str, SplitFile] = {}
         self.held: dict[object, str] = {}  # worker -> the file whose audio it has decoded
+        self.duration_of = duration_of  # None: every file runs as batches
 
     def folder(self, job_id: str) -> str:
         """The job's checkpoint folder."""
         return str(self.root / job_id)
 
-    def next_work(self, worker: object, queued: Sequence[Job]) -> Work | None:
-        """What `worker` runs next (the policy above), or None."""
+    def next_work(self, worker: object, queued: Sequence[Job], workers: int = 1) -> Work | None:
+        """What `worker` (one of `workers`) runs next (the policy above), or None."""
         files = list(self.files.values())
         for file in files:
             if file.ready_to_assemble():
@@ -157,8 +173,25 @@ class SplitFiles:
                 index = file.next_batch() if file.owner is worker else None
                 if index is not None:
                     return Work(file.job, Part.BATCH, index)
-            return Work(queued[0], Part.PLAN)
+            whole = self._runs_whole(queued[0], queued[1:], workers)
+            return Work(queued[0], Part.WHOLE if whole else Part.PLAN)
         return self._balanced_batch(worker, files)
+
+    def _runs_whole(self, job: Job, behind: Sequence[Job], workers: int) -> bool:
+        """Rule 3: `job` is short, has no checkpoints, and the files behind it hold at least
+        `WHOLE_MARGIN` times its length for each other worker (probed only until they do)."""
+        if self.duration_of is None or not behind or (self.root / job.id / PLAN_NAME).exists():
+            return False
+        length = self.duration_of(job)
+        if length is None or length > SWITCH_MS:
+            return False
+        needed = WHOLE_MARGIN * length * max(1, workers - 1)
+        queued_ms = 0
+        for other in behind:
+            queued_ms += self.duration_of(other) or 0
+            if queued_ms >= needed:
+                return True
+        return False
 
     def _balanced_batch(self, worker: object, files: list[SplitFile]) -> Work | None:
         """Nothing waits: the longest batch left among the running files, so every worker

@@ -16,7 +16,7 @@ from engine.pool.split import Part, SplitFiles
 
 # (start, end, worker, job id, part, batch index)
 PartRun = tuple[float, float, str, str, Part, int]
-# (job id, part, batch index) -> seconds
+# (job id, part, batch index) -> seconds; a whole file is (job id, Part.WHOLE, -1)
 Duration = Callable[[str, Part, int], float]
 
 
@@ -41,11 +41,19 @@ def simulate(
     workers: int,
     seconds: Duration,
     audio_ms: dict[str, int] | None = None,
+    whole_files: bool = False,
 ) -> SimulatedRun:
-    """Queue the files (id -> each batch's speech ms, in queue order) on `workers` workers."""
+    """Queue the files (id -> each batch's speech ms, in queue order) on `workers` workers;
+    `whole_files`: short files may run whole while the queue is long (their lengths are
+    `audio_ms`, else their speech), as in the pool."""
     audio_ms = audio_ms or {}
     jobs = [Job(id=name, path=name) for name in batch_ms]
-    split, run = SplitFiles("/nowhere"), SimulatedRun(workers)
+
+    def length(job: Job) -> int:
+        return audio_ms.get(job.id, sum(batch_ms[job.id]))
+
+    split = SplitFiles("/nowhere", length if whole_files else None)
+    run = SimulatedRun(workers)
     queued = list(jobs)
     clock: list[tuple[float, int, str]] = [(0.0, i, f"w{i}") for i in range(workers)]
     running: dict[str, tuple[Job, Part, int]] = {}
@@ -55,23 +63,25 @@ def simulate(
         if worker in running:
             job, part, index = running.pop(worker)
             if part is Part.PLAN:
-                batches = batch_ms[job.id]
-                split.planned(job.id, batches, [], audio_ms.get(job.id, sum(batches)))
+                split.planned(job.id, batch_ms[job.id], [], length(job))
             elif part is Part.BATCH:
                 split.batch_done(job.id, index)
-            else:
+            elif part is Part.ASSEMBLE:
                 split.forget(job.id)
                 job.move_to(JobState.DONE)
-        work = split.next_work(worker, queued)
+            else:
+                job.move_to(JobState.DONE)
+        work = split.next_work(worker, queued, workers)
         if work is None:
             if queued:
                 run.idle_while_queued.append((now, worker))
             waiting.append(worker)
             continue
-        if work.part is Part.PLAN:
+        if work.part in (Part.PLAN, Part.WHOLE):
             queued.remove(work.job)
             work.job.move_to(JobState.RUNNING)
-        split.started(work, worker)
+        if work.part is not Part.WHOLE:
+            split.started(work, worker)
         took = seconds(work.job.id, work.part, work.index)
         running[worker] = (work.job, work.part, work.index)
         run.parts.append((now, now + took, worker, work.job.id, work.part, work.index))

@@ -18,8 +18,15 @@ def split_pool(
     """Build pools of real workers that run files as batches under tmp_path/checkpoints."""
     pools: list[WorkerPool] = []
 
-    def make(workers: int, checkpoints: Path | None = None) -> tuple[WorkerPool, PartLog]:
-        config = PoolConfig(models_dir=str(model_dir), workers=workers, threads=1)
+    def make(
+        workers: int, checkpoints: Path | None = None, whole_files: bool = True
+    ) -> tuple[WorkerPool, PartLog]:
+        config = PoolConfig(
+            models_dir=str(model_dir),
+            workers=workers,
+            threads=1,
+            whole_files_while_queued=whole_files,
+        )
         return start_split_pool(config, checkpoints or tmp_path / "checkpoints", pools)
 
     yield make

@@ -26,7 +26,7 @@ def test_split_transcripts_equal_automodel_generate_on_three_files(
     qtbot: Any,
     tmp_path: Path,
 ) -> None:
-    pool, log = split_pool(workers)
+    pool, log = split_pool(workers, whole_files=False)  # every file as batches, short or not
     ids = run_files(pool, qtbot, split_files)
     for job_id, path in zip(ids, split_files, strict=True):
         job = pool.job(job_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -124,3 +125,29 @@ def test_an_owner_that_releases_checkpoints_keeps_them_until_it_has_saved(
         assert not (tmp_path / job).exists()
     finally:
         pool.shutdown()
+
+
+def silent_wav(path: Path, seconds: int) -> str:
+    """A real WAV header and `seconds` of silence: the pool reads its length, a fake runs it."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\0" * 2 * 8000 * seconds)
+    return str(path)
+
+
+def test_while_the_queue_is_long_short_files_run_whole_and_the_last_ones_as_batches(
+    split_pool: Callable[..., tuple[WorkerPool, PartLog]], tmp_path: Path, qtbot: Any
+) -> None:
+    pool, log = split_pool("--batches", "3", "--steps", "2", "--step-ms", "20", workers=2)
+    paths = [silent_wav(tmp_path / f"f{i}.wav", 30) for i in range(4)]
+    with pool.adding():  # as a drop of four files: the first starts once all are queued
+        ids = [pool.submit(path) for path in paths]
+    qtbot.waitUntil(ended(pool, ids), timeout=60_000)
+    assert [pool.job(i).state for i in ids] == [JobState.DONE] * 4
+    split = {job for job, *_ in log.parts}
+    assert split == set(ids[2:])  # f0, f1: one transcribe each, no plan, batch or assembly
+    for job in ids[2:]:
+        assert sorted(log.batches(job)) == [0, 1, 2]
+    assert not any((tmp_path / job).exists() for job in ids)

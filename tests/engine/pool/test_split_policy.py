@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from pathlib import Path
 
 from engine.pool.jobs import Job
 from engine.pool.split import Part, SplitFiles
@@ -16,16 +17,24 @@ def simulate(
     batch_s: float = 10.0,
     lengths: dict[str, list[float]] | None = None,
     audio_ms: dict[str, int] | None = None,
+    whole_files: bool = False,
 ) -> SimulatedRun:
     """Files named by id with their batch count; plan and assembly take 1 s, a batch `batch_s`
-    (or, for a file in `lengths`, its own batch lengths in seconds)."""
+    (or, for a file in `lengths`, its own batch lengths in seconds), a whole file its
+    batches' sum (`whole_files`: short files may run whole while the queue is long)."""
     lengths = {name: [batch_s] * count for name, count in batches.items()} | (lengths or {})
 
     def seconds(job: str, part: Part, index: int) -> float:
+        if part is Part.WHOLE:
+            return sum(lengths[job])
         return lengths[job][index] if part is Part.BATCH else 1.0
 
     batch_ms = {name: [int(s * 1000) for s in lengths[name]] for name in batches}
-    return simulate_policy(batch_ms, workers, seconds, audio_ms)
+    return simulate_policy(batch_ms, workers, seconds, audio_ms, whole_files)
+
+
+def _whole(run: SimulatedRun) -> list[str]:
+    return [name for _, _, _, name, part, _ in run.parts if part is Part.WHOLE]
 
 
 def _workers_of(run: SimulatedRun, job: str) -> set[str]:
@@ -113,3 +122,43 @@ def test_a_file_that_ended_is_held_by_no_worker() -> None:
     assert split.held == {"w0": "a", "w1": "b"}
     split.forget("a")
     assert split.held == {"w1": "b"}  # an entry per file that ran would grow all session
+
+
+def test_short_files_run_whole_while_the_queue_is_long_and_the_last_ones_as_batches() -> None:
+    run = simulate({f"f{i}": 3 for i in range(4)}, workers=2, whole_files=True)
+    # f0 and f1 each have twice their length queued behind them; f2 and f3 do not, and
+    # their batches even out the end.
+    assert _whole(run) == ["f0", "f1"]
+    assert _workers_of(run, "f2") and _workers_of(run, "f3")
+    assert run.idle_while_queued == []
+    assert run.busy_share > 0.95
+
+
+def test_with_whole_files_a_long_file_still_spreads_and_no_file_waits() -> None:
+    run = simulate({"long": 12, "s1": 1, "s2": 1, "s3": 1}, workers=2, whole_files=True)
+    assert "long" not in _whole(run)  # more than the queue behind it: it splits
+    assert _workers_of(run, "long") == {"w0", "w1"}
+    assert run.idle_while_queued == []
+    assert run.busy_share > 0.95
+
+
+def test_a_file_runs_as_batches_when_long_unknown_alone_or_already_checkpointed(
+    tmp_path: Path,
+) -> None:
+    ten_minutes = 10 * 60 * 1000
+    lengths = {"short": 60_000, "next": 600_000, "long": ten_minutes, "unknown": None}
+    split = SplitFiles(str(tmp_path), lambda job: lengths[job.id])
+
+    def part(name: str, behind: list[str]) -> Part:
+        queued = [Job(id=n, path=n) for n in [name, *behind]]
+        work = split.next_work("w0", queued, workers=2)
+        assert work is not None
+        return work.part
+
+    assert part("short", ["next"]) is Part.WHOLE
+    assert part("short", []) is Part.PLAN  # nothing behind it: it can still spread
+    assert part("long", ["next", "next"]) is Part.PLAN  # over SWITCH_MS: checkpoints matter
+    assert part("unknown", ["next"]) is Part.PLAN
+    (tmp_path / "short").mkdir()
+    (tmp_path / "short" / "plan.json").write_text("{}")
+    assert part("short", ["next"]) is Part.PLAN  # it resumes from its saved batches
