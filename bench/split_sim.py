@@ -62,17 +62,25 @@ def batch_ms(segments: list[tuple[int, int]], batch_size_s: int) -> list[int]:
     return [sum(lengths[a:b]) for a, b in pack(lengths, batch_size_s, BATCH_SIZE_THRESHOLD_S)]
 
 
-def busy_share(files: list[list[int]], workers: int, costs: Costs, rng: random.Random) -> float:
-    """One run of the queue `files` (each its batches' speech ms), part times drawn at random."""
+def busy_share(
+    files: list[list[int]], workers: int, costs: Costs, rng: random.Random, whole: bool = False
+) -> float:
+    """One run of the queue `files` (each its batches' speech ms), part times drawn at random;
+    `whole`: short files run whole while the queue is long, as in the pool."""
     means = {Part.PLAN: costs.plan_s, Part.ASSEMBLE: costs.assemble_s}
 
     def seconds(job: str, part: Part, index: int) -> float:
-        speech_s = batch_ms[job][index] / 1000
-        mean = speech_s / costs.speech_per_second if part is Part.BATCH else means[part]
+        if part is Part.WHOLE:
+            speech_s = sum(batch_ms[job]) / 1000
+            mean = speech_s / costs.speech_per_second + costs.plan_s + costs.assemble_s
+        elif part is Part.BATCH:
+            mean = batch_ms[job][index] / 1000 / costs.speech_per_second
+        else:
+            mean = means[part]
         return mean * rng.uniform(1 - costs.spread, 1 + costs.spread) + costs.per_part_s
 
     batch_ms = {f"f{i}": batches for i, batches in enumerate(files)}
-    return simulate(batch_ms, workers, seconds).busy_share
+    return simulate(batch_ms, workers, seconds, whole_files=whole).busy_share
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,18 +95,19 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         files = [batch_ms(s, size) for s in segments]
-        rng = random.Random(size)
-        shares = sorted(busy_share(files, args.workers, Costs(), rng) for _ in range(args.trials))
-        rows.append(
-            [
-                size,
-                ", ".join(str(len(f)) for f in files),
+        row: list[object] = [size, ", ".join(str(len(f)) for f in files)]
+        for whole in (False, True):
+            rng = random.Random(size)
+            trials = range(args.trials)
+            shares = sorted(busy_share(files, args.workers, Costs(), rng, whole) for _ in trials)
+            row += [
                 round(statistics.median(shares), 4),
                 round(shares[len(shares) // 10], 4),
                 f"{sum(s >= 0.99 for s in shares) / len(shares):.0%}",
             ]
-        )
+        rows.append(row)
     headers = ["batch_size_s", "batches per file", "median busy share", "10th pct", ">= 0.99"]
+    headers += ["short files whole: median", "10th pct", ">= 0.99"]
     print(table(headers, rows))
     return 0
 
