@@ -45,16 +45,21 @@ def batch_path(folder: str | Path, index: int) -> Path:
     return Path(folder) / f"batch-{index:05d}.npz"
 
 
+def plan_path(folder: str | Path) -> Path:
+    """Where the plan is saved."""
+    return Path(folder) / PLAN_NAME
+
+
 def save_plan(folder: str | Path, plan: FilePlan) -> None:
     """Save `plan` (creating the folder)."""
     Path(folder).mkdir(parents=True, exist_ok=True)
-    write_text_atomic(Path(folder) / PLAN_NAME, plan.to_json())
+    write_text_atomic(plan_path(folder), plan.to_json())
 
 
 def load_plan(folder: str | Path) -> FilePlan | None:
     """The saved plan, or None if there is none (or it cannot be read)."""
     try:
-        return FilePlan.from_json((Path(folder) / PLAN_NAME).read_text(encoding="utf-8"))
+        return FilePlan.from_json(plan_path(folder).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

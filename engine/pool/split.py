@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.batches.store import PLAN_NAME
+from engine.batches.store import plan_path
 from engine.pool.jobs import Job
 from engine.protocol import Assemble, Plan, Progress, RunBatch, Stage, Transcribe
 
@@ -180,7 +180,7 @@ class SplitFiles:
     def _runs_whole(self, job: Job, behind: Sequence[Job], workers: int) -> bool:
         """Rule 3: `job` is short, has no checkpoints, and the files behind it hold at least
         `WHOLE_MARGIN` times its length for each other worker (probed only until they do)."""
-        if self.duration_of is None or not behind or (self.root / job.id / PLAN_NAME).exists():
+        if self.duration_of is None or not behind or plan_path(self.folder(job.id)).exists():
             return False
         length = self.duration_of(job)
         if length is None or length > SWITCH_MS:
