@@ -85,7 +85,7 @@ def run_section(name: str, models: Path, files: list[Path], quick: bool) -> dict
         result = scaling.run(seconds=2 if quick else scaling.SECONDS)
         return {"result": result, "markdown": scaling.markdown(result)}
     if name == "throughput":
-        result = throughput.run(models, files)
+        result = throughput.run(models, files, rounds=1 if quick else throughput.ROUNDS)
         return {"result": result, "markdown": throughput.markdown(result)}
     if name == "batches":
         from bench.audio import make_files as make_long

@@ -159,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         out[name]["worker_cpu_seconds"] += sum(cpu_seconds(p) - cpu_before[p] for p in pids)
         out[name]["host_cpu_seconds"] += time.process_time() - host_before
         out[name]["wall"] += batch["wall"]
+        out[name].setdefault("walls", []).append(batch["wall"])
         out[name]["jobs"] += batch["jobs"]
         out[name].setdefault("busy_changes", []).append(batch["busy_changes"])
         out[name]["busy_worker_seconds"] += batch["busy_worker_seconds"]

@@ -7,9 +7,10 @@ as the app does (a worker left without a file of its own helps with another file
 (oversubscribed, unmitigated), and (dp) as (d) with OMP_WAIT_POLICY=PASSIVE, the remedy the
 pool applies by itself whenever workers x threads exceed the cores, and (cu) as (c) with
 speaker windows embedded one at a time as FunASR does (what batching them gains). Each
-set-up runs on warm workers (one short warm-up job each) in a fresh child process, except a
-and c: one child keeps both warm and runs a on the first half of the files, c on all of
-them, then a on the second half, so that a drifting machine load hits both sides alike.
+set-up runs on warm workers (one short warm-up job each) in a fresh child process, except a, c
+and cw: one child keeps them all warm and runs each on every file in `rounds` rounds, the
+order turning each round (a c cw, c cw a, cw a c), so that a drifting machine load hits
+every side alike; a set-up's speed is its audio over its wall summed over the rounds.
 """
 
 from __future__ import annotations
@@ -44,22 +45,23 @@ RATIOS = (
     ("cw", "cu"),
 )
 GOALS = {"c/a": 1.9, "c/b": 2.3}
+ROUNDS = 3  # a, c and cw each run every file this often, in turn (one child)
+TOGETHER = ("a", "c", "cw")  # the set-ups whose ratios are the goals: warm in one child
 BUSY_GOAL = 0.99  # set-up c: a worker idles only while nothing at all is left to run
 
 
-def run(models: Path, files: list[Path], setups: list[str] | None = None) -> dict[str, Any]:
+def run(
+    models: Path, files: list[Path], setups: list[str] | None = None, rounds: int = ROUNDS
+) -> dict[str, Any]:
     """Every set-up on `files`; per-set-up speed, per-job detail, and the ratios."""
     chosen = setups or list(SETUPS)
     raw: dict[str, Any] = {}
     common = ["--models", str(models), "--warmup", str(DATA_CLIP)]
     paths = [str(f) for f in files]
-    if "a" in chosen and "c" in chosen:
-        # a | c | a: one child keeps both pools warm, so the key ratio sees the same drift.
-        half = str(len(files) // 2)
-        args = ["--pool", "a", "1", "1", "--pool", "c", "2", "1", "--split", "c"]
-        args += ["--batch", "a", "0", half, "--batch", "c", "0", str(len(files))]
-        args += ["--batch", "a", half, str(len(files))]
-        raw.update(run_child("bench.pool_run", [*args, *common, *paths], timeout=3600))
+    together = [key for key in TOGETHER if key in chosen]
+    if len(together) > 1:
+        args = together_args(together, len(files), rounds)
+        raw.update(run_child("bench.pool_run", [*args, *common, *paths], timeout=7200))
     for key in chosen:
         if key in raw:
             continue
@@ -75,7 +77,27 @@ def run(models: Path, files: list[Path], setups: list[str] | None = None) -> dic
     for key in chosen:
         results[key] = summarise(raw[key])
         print(f"  {key}: {results[key]['speed']:.2f}x realtime ({results[key]['wall']:.1f} s)")
-    return {"setups": results, "ratios": ratios(results), "labels": _labels()}
+    per_round = {f"{t}/{b}": round_ratios(results, t, b) for t, b in (("c", "a"), ("cw", "a"))}
+    return {
+        "setups": results,
+        "ratios": ratios(results),
+        "round_ratios": {k: v for k, v in per_round.items() if v},
+        "labels": _labels(),
+    }
+
+
+def together_args(keys: list[str], files: int, rounds: int) -> list[str]:
+    """pool_run arguments: every pool of `keys`, then each on all files, `rounds` times,
+    the order turning by one each round."""
+    args: list[str] = []
+    for key in keys:
+        _kind, workers, threads, _env, _label = SETUPS[key]
+        args += ["--pool", key, str(workers), str(threads)]
+        args += ["--split", key] if key in SPLIT else []
+    for turn in range(rounds):
+        for key in keys[turn % len(keys) :] + keys[: turn % len(keys)]:
+            args += ["--batch", key, "0", str(files)]
+    return args
 
 
 def summarise(raw: dict[str, Any]) -> dict[str, Any]:
@@ -94,6 +116,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         "threads": raw["threads"],
         "audio_seconds": round(audio, 2),
         "wall": round(raw["wall"], 3),
+        "walls": [round(w, 3) for w in raw.get("walls", [raw["wall"]])],
         "speed": audio / raw["wall"],
         # Realtime factor of one job while it runs (the seed's jobs also wait for the lock).
         "job_speed": mean(j["audio_seconds"] / j["wall"] for j in jobs),
@@ -130,6 +153,17 @@ def ratios(results: dict[str, Any]) -> dict[str, float]:
         if top in results and bottom in results:
             out[f"{top}/{bottom}"] = results[top]["speed"] / results[bottom]["speed"]
     return out
+
+
+def round_ratios(results: dict[str, Any], top: str, bottom: str) -> list[float]:
+    """top/bottom in each round where both ran every file each round (same audio: the
+    inverse ratio of the walls)."""
+    if top not in results or bottom not in results:
+        return []
+    top_walls, bottom_walls = results[top]["walls"], results[bottom]["walls"]
+    if len(top_walls) != len(bottom_walls) or len(top_walls) < 2:
+        return []
+    return [b / t for t, b in zip(top_walls, bottom_walls, strict=True)]
 
 
 def shortfall(results: dict[str, Any]) -> dict[str, float]:
@@ -172,6 +206,9 @@ def markdown(result: dict[str, Any]) -> str:
         goal = GOALS.get(name)
         ratio_rows.append([name, f"{value:.3f}", f">= {goal}" if goal else "", _goal(value, goal)])
     out += [table(["ratio", "value", "goal", ""], ratio_rows), ""]
+    for name, values in result.get("round_ratios", {}).items():
+        shown = ", ".join(f"{v:.3f}" for v in values)
+        out += [f"{name} in each round (a, c and cw in turn, one child): {shown}", ""]
     r = result["ratios"]
     if "d/cw" in r and "dp/cw" in r and r["d/cw"] < 0.5:
         out += [
