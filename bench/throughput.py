@@ -77,7 +77,11 @@ def run(
     for key in chosen:
         results[key] = summarise(raw[key])
         print(f"  {key}: {results[key]['speed']:.2f}x realtime ({results[key]['wall']:.1f} s)")
-    per_round = {f"{t}/{b}": round_ratios(results, t, b) for t, b in (("c", "a"), ("cw", "a"))}
+    per_round = {
+        f"{t}/{b}": round_ratios(results, t, b)
+        for t, b in RATIOS
+        if t in TOGETHER and b in TOGETHER
+    }
     return {
         "setups": results,
         "ratios": ratios(results),

@@ -16,8 +16,9 @@ A file's "next" batch is its longest one not yet saved or running (see
 `SplitFile.next_batch`), so the short ones are left to fill the end.
 
 With more queued files than workers, rules 2 and 3 keep each file on one worker: whole files
-while the queue is long (the split path costs 6-8% more CPU, bench/results/batches.md), then
-files run as batches on the worker that planned them. A long file (over `SWITCH_MS`), one
+while the queue is long (one command each instead of plan, batches and assembly; their CPU
+cost is within noise of the split path's, bench/results/batches.md), then files run as
+batches on the worker that planned them. A long file (over `SWITCH_MS`), one
 that has checkpoints already, and one whose length the header does not say always split,
 so they resume after a crash and can spread. When no file waits, rule 4 lets
 idle workers take batches of the running files, so one long file spreads over every worker,
